@@ -1,0 +1,3 @@
+from aksnetlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Source locations and evaluated values shared by every input format.
+
+Every value that reaches the cluster model keeps the place it was written (`Location`).
+Evaluators produce `Sourced` trees: a scalar, list or dict whose every element is itself
+`Sourced`, so the location of each list entry survives evaluation. A value that cannot be
+known before deployment is an `Unresolved` carrying the reason; it is never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A 1-based position in a scanned file; `path` is relative to the scan root (POSIX)."""
+
+    path: str
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A value that cannot be known from the scanned files, and why."""
+
+    reason: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        return f"<unresolved: {self.reason}>"
+
+
+# What a Sourced value may hold: a scalar, a list or dict of Sourced values, or Unresolved.
+Raw = Union[str, int, float, bool, None, "list[Sourced]", "dict[str, Sourced]", Unresolved]
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """An evaluated value and the location where it was written."""
+
+    data: Raw
+    loc: Location | None = None
+
+    @property
+    def unresolved(self) -> bool:
+        return isinstance(self.data, Unresolved)
+
+    def plain(self) -> object:
+        """The value with every location stripped (lists and dicts rebuilt)."""
+        return to_plain(self)
+
+
+def to_plain(value: object) -> object:
+    """Strip `Sourced` wrappers recursively; `Unresolved` stays as it is."""
+    if isinstance(value, Sourced):
+        value = value.data
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value
+
+
+def sourced(value: object, loc: Location | None) -> Sourced:
+    """Wrap a plain value (recursively) so every element carries `loc`."""
+    if isinstance(value, Sourced):
+        return value
+    if isinstance(value, list | tuple):
+        return Sourced([sourced(v, loc) for v in value], loc)
+    if isinstance(value, dict):
+        return Sourced({str(k): sourced(v, loc) for k, v in value.items()}, loc)
+    if value is None or isinstance(value, str | int | float | bool | Unresolved):
+        return Sourced(value, loc)
+    raise TypeError(f"cannot source a {type(value).__name__}")
+
+
+def find_unresolved(value: object) -> Unresolved | None:
+    """The first `Unresolved` inside a (possibly nested, possibly Sourced) value."""
+    if isinstance(value, Sourced):
+        value = value.data
+    if isinstance(value, Unresolved):
+        return value
+    if isinstance(value, list):
+        for item in value:
+            found = find_unresolved(item)
+            if found is not None:
+                return found
+    elif isinstance(value, dict):
+        for item in value.values():
+            found = find_unresolved(item)
+            if found is not None:
+                return found
+    return None
