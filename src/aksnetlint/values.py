@@ -37,8 +37,23 @@ class Unresolved:
         return f"<unresolved: {self.reason}>"
 
 
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """An attribute of a resource in the same deployment whose value Azure assigns at
+    deployment (a Terraform `azurerm_subnet.aks.id`). Opaque to every operator, but it
+    links the referring resource to the referenced one in the model."""
+
+    target: str
+    attribute: str = "id"
+
+    def __str__(self) -> str:
+        return f"{self.target}.{self.attribute}"
+
+
 # What a Sourced value may hold: a scalar, a list or dict of Sourced values, or Unresolved.
-Raw = Union[str, int, float, bool, None, "list[Sourced]", "dict[str, Sourced]", Unresolved]
+Raw = Union[
+    str, int, float, bool, None, "list[Sourced]", "dict[str, Sourced]", Unresolved, ResourceRef
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +91,7 @@ def sourced(value: object, loc: Location | None) -> Sourced:
         return Sourced([sourced(v, loc) for v in value], loc)
     if isinstance(value, dict):
         return Sourced({str(k): sourced(v, loc) for k, v in value.items()}, loc)
-    if value is None or isinstance(value, str | int | float | bool | Unresolved):
+    if value is None or isinstance(value, str | int | float | bool | Unresolved | ResourceRef):
         return Sourced(value, loc)
     raise TypeError(f"cannot source a {type(value).__name__}")
 

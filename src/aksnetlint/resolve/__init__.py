@@ -1,0 +1,1 @@
+"""Resolvers: turn a parsed deployment into evaluated resources (`ResolvedResource`)."""
