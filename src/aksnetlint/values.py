@@ -58,10 +58,15 @@ Raw = Union[
 
 @dataclass(frozen=True, slots=True)
 class Sourced:
-    """An evaluated value and the location where it was written."""
+    """An evaluated value and the location where it was written.
+
+    `at` is the attribute or property that holds the value when the value itself was
+    written elsewhere (a variable default, a tfvars or parameter file, a module caller).
+    """
 
     data: Raw
     loc: Location | None = None
+    at: Location | None = None
 
     @property
     def unresolved(self) -> bool:
