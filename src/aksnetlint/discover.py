@@ -1,0 +1,142 @@
+"""Expand the paths given on the command line into deployments to scan.
+
+A deployment is what one `terraform plan` or one ARM/Bicep deployment sees: a Terraform
+module folder (its `.tf` files and variable files), an ARM template (with its parameter
+files) or a Bicep file. Excluded folders (`.terraform`, `.git`, `node_modules` by default)
+are skipped; symlinks that loop or leave the scanned tree are not followed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aksnetlint.findings import FileError
+
+DEFAULT_EXCLUDES = (".terraform", ".git", "node_modules", ".venv", "__pycache__")
+TERRAFORM_SUFFIXES = (".tf",)
+VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
+JSON_SUFFIXES = (".json", ".jsonc")
+BICEP_SUFFIXES = (".bicep", ".bicepparam")
+MAX_FILES = 100_000
+
+
+@dataclass(slots=True)
+class Unit:
+    """One deployment to scan: its format, anchor path and files (absolute paths)."""
+
+    format: str  # "terraform" | "arm" | "bicep"
+    path: Path  # module folder, template file or bicep file
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Discovery:
+    units: list[Unit] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files: int = 0
+
+
+def relative(path: Path, root: Path) -> str:
+    """A POSIX path relative to the scan root (never an absolute path of this machine)."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return os.path.relpath(path.resolve(), root).replace(os.sep, "/")
+
+
+def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES
+             ) -> Discovery:
+    """Walk the given files and folders; group Terraform files by folder."""
+    result = Discovery()
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if not given.exists():
+            result.errors.append(FileError(given.as_posix(), "no such file or folder"))
+            continue
+        if given.is_dir():
+            _walk(given, given.resolve(), excludes, files, seen, result, root)
+        else:
+            real = given.resolve()
+            if real not in seen:
+                seen.add(real)
+                files.append(given)
+    tf_folders: dict[Path, list[Path]] = {}
+    for path in files:
+        name = path.name
+        if name.endswith(TERRAFORM_SUFFIXES):
+            tf_folders.setdefault(path.parent.resolve(), []).append(path.resolve())
+        elif name.endswith(VAR_FILE_SUFFIXES):
+            tf_folders.setdefault(path.parent.resolve(), [])
+        elif name.endswith(JSON_SUFFIXES):
+            result.units.append(Unit("arm", path.resolve(), [path.resolve()]))
+        elif name.endswith(BICEP_SUFFIXES):
+            result.units.append(Unit("bicep", path.resolve(), [path.resolve()]))
+    for folder in sorted(tf_folders):
+        # the module is the whole folder, whichever of its files was named
+        tf_files = sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
+        if tf_files:
+            result.units.append(Unit("terraform", folder, tf_files))
+    result.files = len(files)
+    result.units.sort(key=lambda u: (u.path.as_posix(), u.format))
+    return result
+
+
+def _excluded(name: str, rel: str, excludes: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(rel, pattern)
+               for pattern in excludes)
+
+
+def _walk(folder: Path, top: Path, excludes: tuple[str, ...], files: list[Path],
+          seen: set[Path], result: Discovery, root: Path) -> None:
+    visited: set[Path] = set()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        real = current.resolve()
+        if real in visited:
+            result.errors.append(FileError(relative(current, root),
+                                           "symlink loop: folder already scanned; not followed"))
+            continue
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            result.errors.append(FileError(relative(current, root),
+                                           f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            rel = relative(path, top) if not entry.is_symlink() else entry.name
+            if _excluded(entry.name, rel, excludes):
+                continue
+            if entry.is_symlink():
+                target = path.resolve()
+                if not _inside(target, top):
+                    continue  # a link that leaves the scanned tree is not followed
+            if entry.is_dir():
+                subfolders.append(path)
+            elif entry.is_file() and entry.name.endswith(
+                    TERRAFORM_SUFFIXES + VAR_FILE_SUFFIXES + JSON_SUFFIXES + BICEP_SUFFIXES):
+                target = path.resolve()
+                if target in seen:
+                    continue
+                seen.add(target)
+                files.append(path)
+                if len(files) > MAX_FILES:
+                    result.errors.append(FileError(relative(folder, root),
+                                                   f"more than {MAX_FILES} files; rest skipped"))
+                    return
+        stack.extend(reversed(subfolders))
+
+
+def _inside(path: Path, top: Path) -> bool:
+    try:
+        path.relative_to(top)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,123 @@
+"""The model as a document that rules select from with JSONPath.
+
+Model dataclasses become `Node` dicts (with a `kind` key and their declaration), fields
+holding lists become `NodeList`s, scalar fields become `Leaf`s. Every node remembers the
+model `Field` it came from, so a rule's anchor resolves to the exact source location.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+
+from aksnetlint.facts import hybrid_evidence
+from aksnetlint.model import Deployment, Field
+from aksnetlint.values import Location, Unresolved
+
+
+class Leaf:
+    """A scalar model value (or Unresolved) with its field."""
+
+    __slots__ = ("value", "field")
+
+    def __init__(self, value: object, field: Field[object] | None) -> None:
+        self.value = value
+        self.field = field
+
+    @property
+    def location(self) -> Location | None:
+        return self.field.where if self.field is not None else None
+
+    def __repr__(self) -> str:
+        return f"Leaf({self.value!r})"
+
+
+class Node(dict[str, object]):
+    """A model object (or a referenced object inside a field)."""
+
+    def __init__(self, kind: str, decl: Location | None, field: Field[object] | None = None):
+        super().__init__()
+        self["kind"] = kind
+        self.decl = decl
+        self.field = field
+
+    @property
+    def location(self) -> Location | None:
+        if self.field is not None and self.field.where is not None:
+            return self.field.where
+        return self.decl
+
+
+class NodeList(list[object]):
+    """A list-valued field, or a tuple of model objects."""
+
+    def __init__(self, items: list[object], field: Field[object] | None = None,
+                 decl: Location | None = None) -> None:
+        super().__init__(items)
+        self.field = field
+        self.decl = decl
+
+    @property
+    def location(self) -> Location | None:
+        if self.field is not None and self.field.where is not None:
+            return self.field.where
+        return self.decl
+
+
+def build_document(deployment: Deployment, hybrid_declared: bool = False) -> Node:
+    """The root document: the deployment's collections plus derived network facts."""
+    root = _convert_object(deployment, None)
+    assert isinstance(root, Node)
+    evidence = hybrid_evidence(deployment)
+    items: list[object] = []
+    for piece in evidence:
+        node = Node("evidence", piece.location)
+        node["description"] = Leaf(piece.description, Field(piece.description, piece.location))
+        items.append(node)
+    network = Node("network", None)
+    network["hybrid"] = Leaf(bool(evidence) or hybrid_declared, None)
+    network["hybrid_declared"] = Leaf(hybrid_declared, None)
+    network["hybrid_evidence"] = NodeList(items)
+    root["network"] = network
+    return root
+
+
+def _kind(obj: object) -> str:
+    return type(obj).__name__.lower()
+
+
+def _convert_object(obj: object, field: Field[object] | None) -> Node:
+    decl = getattr(obj, "decl", None)
+    node = Node(_kind(obj), decl if isinstance(decl, Location) else None, field)
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        if f.name == "decl":
+            continue
+        node[f.name] = _convert(getattr(obj, f.name))
+    return node
+
+
+def _convert(value: object) -> object:
+    if isinstance(value, Unresolved):
+        return Leaf(value, None)
+    if isinstance(value, Field):
+        return _convert_field(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _convert_object(value, None)
+    if isinstance(value, tuple | list):
+        return NodeList([_convert(v) for v in value])
+    return Leaf(_scalar(value), None)
+
+
+def _convert_field(field: Field[object]) -> object:
+    value = field.value
+    if isinstance(value, Unresolved):
+        return Leaf(value, field)
+    if isinstance(value, tuple | list):
+        return NodeList([_convert(v) for v in value], field)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _convert_object(value, field)
+    return Leaf(_scalar(value), field)
+
+
+def _scalar(value: object) -> object:
+    return value.value if isinstance(value, Enum) else value

@@ -1,0 +1,98 @@
+"""What a scan reports: findings (and notes about unresolved values), with locations."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+
+from aksnetlint.values import Location
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def sarif_level(self) -> str:
+        return {"critical": "error", "high": "error", "medium": "warning"}.get(self.value, "note")
+
+    @property
+    def security_severity(self) -> str:
+        return {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0",
+                "info": "1.0"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return ["info", "low", "medium", "high", "critical"].index(self.value)
+
+
+class Kind(str, Enum):
+    FINDING = "finding"
+    UNRESOLVED = "unresolved"  # a rule could not decide: a note, never a violation
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str
+    location: Location
+    subject: str  # the model key of the object the rule looked at
+    kind: Kind = Kind.FINDING
+    related: tuple[Related, ...] = ()
+    properties: tuple[tuple[str, object], ...] = ()
+    suppressed: str | None = None  # the justification, when an inline ignore applies
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule_id, self.message)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across unrelated edits: rule, file, the model object and the message, not
+        the line number (inserting lines above a finding keeps its fingerprint)."""
+        text = "\x1f".join((self.rule_id, self.location.path, self.subject, self.message,
+                            self.kind.value))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(slots=True)
+class FileError:
+    """A file (or part of one) that could not be scanned."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: error: {self.message}"
+
+
+@dataclass(slots=True)
+class LintResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files_scanned: int = 0
+    deployments: int = 0
+    root: str = "."
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind is Kind.FINDING and f.suppressed is None]

@@ -1,0 +1,75 @@
+"""`lint(paths, options) -> LintResult`: the whole scan, without printing anything.
+
+discover -> load (parse, resolve, normalise) -> document -> rules -> findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aksnetlint.deployments import LOADERS, LoadOptions
+from aksnetlint.discover import DEFAULT_EXCLUDES, discover
+from aksnetlint.findings import FileError, LintResult
+from aksnetlint.rules import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    show_unresolved: bool = False
+    var_files: tuple[Path, ...] = ()
+    param_files: tuple[Path, ...] = ()
+    hybrid: bool = False
+    excludes: tuple[str, ...] = DEFAULT_EXCLUDES
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    root: Path | None = None
+
+
+def selected(rules: list[Rule], select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    """ruff-style selection: ids or prefixes (`AKS1` = every AKS1xx rule)."""
+
+    def matches(rule: Rule, codes: tuple[str, ...]) -> bool:
+        return any(rule.id.startswith(c.upper()) or c.upper() in rule.aliases for c in codes)
+
+    chosen = [r for r in rules if not select or matches(r, select)]
+    return [r for r in chosen if not matches(r, ignore)]
+
+
+def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None) -> LintResult:
+    from aksnetlint.document import build_document
+    from aksnetlint.engine import run_rule
+    from aksnetlint.rules import load_rules
+
+    root = (options.root or Path.cwd()).resolve()
+    active = selected(rules if rules is not None else load_rules(), options.select,
+                      options.ignore)
+    result = LintResult(root=root.as_posix())
+    found = discover(paths, root, options.excludes)
+    result.errors.extend(found.errors)
+    load_options = LoadOptions(root, options.var_files, options.param_files)
+    for unit in found.units:
+        loader = LOADERS.get(unit.format)
+        if loader is None:
+            continue
+        loaded = loader(unit, load_options)
+        result.files_scanned += loaded.files
+        result.errors.extend(loaded.errors)
+        result.notes.extend(loaded.notes)
+        for deployment in loaded.deployments:
+            result.deployments += 1
+            document = build_document(deployment, hybrid_declared=options.hybrid)
+            for rule in active:
+                if deployment.format not in rule.formats:
+                    continue
+                result.findings.extend(run_rule(rule, document,
+                                                options.rule_options.get(rule.id),
+                                                options.show_unresolved))
+    result.findings = sorted(set(result.findings), key=lambda f: f.sort_key())
+    result.errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0))
+    return result
+
+
+__all__ = ["FileError", "LintResult", "Options", "lint", "selected"]

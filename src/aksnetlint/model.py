@@ -1,0 +1,229 @@
+"""The common cluster model: one deployment as a network, whatever format it was written in.
+
+Every attribute is a `Field`: the value (or `Unresolved`), the location of the attribute that
+holds it, the location where the value was actually written when that is elsewhere (a
+variable default, a tfvars or parameter file, a module caller), and whether the value is an
+Azure or provider default. References are resolved to objects: a node pool's subnet *is*
+the `Subnet`, a subnet's route table *is* the `RouteTable`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Generic, TypeVar
+
+from aksnetlint.values import Location, Unresolved
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Field(Generic[T]):
+    """One model value with its provenance."""
+
+    value: T | Unresolved
+    loc: Location | None = None
+    origin: Location | None = None
+    default: bool = False
+
+    @property
+    def known(self) -> bool:
+        return not isinstance(self.value, Unresolved)
+
+    @property
+    def where(self) -> Location | None:
+        """Where a user changes this value: where it was written, else the attribute."""
+        return self.origin or self.loc
+
+
+class DnsZoneMode(str, Enum):
+    SYSTEM = "system"
+    NONE = "none"
+    CUSTOM = "custom"
+
+
+class GatewayKind(str, Enum):
+    VPN = "Vpn"
+    EXPRESS_ROUTE = "ExpressRoute"
+    LOCAL = "LocalNetworkGateway"
+    EXPRESS_ROUTE_CIRCUIT = "ExpressRouteCircuit"
+    CONNECTION = "Connection"
+    VIRTUAL_HUB_CONNECTION = "VirtualHubConnection"
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """What every model object has: its key in the deployment, name and declaration."""
+
+    key: str
+    name: Field[str]
+    decl: Location
+    format: str
+    present: bool | None = True
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    name: Field[str]
+    address_prefix: Field[str]
+    next_hop_type: Field[str]
+    next_hop_ip: Field[str | None]
+    decl: Location
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable(Resource):
+    routes: tuple[Route, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityRule:
+    name: Field[str]
+    direction: Field[str]
+    access: Field[str]
+    priority: Field[int | None]
+    protocol: Field[str | None]
+    source_prefixes: Field[tuple[Field[str], ...]]
+    destination_ports: Field[tuple[Field[str], ...]]
+    decl: Location
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSecurityGroup(Resource):
+    rules: tuple[SecurityRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicIp(Resource):
+    address: Field[str | None] = field(default_factory=lambda: Field(None))
+    prefix: Field[str | None] = field(default_factory=lambda: Field(None))
+    is_prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NatGateway(Resource):
+    public_ips: tuple[PublicIp, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualNetwork(Resource):
+    address_space: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+    dns_servers: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet(Resource):
+    vnet: Field[VirtualNetwork | None] = field(default_factory=lambda: Field(None))
+    address_prefixes: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+    delegations: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+    route_table: Field[RouteTable | None] = field(default_factory=lambda: Field(None))
+    nsg: Field[NetworkSecurityGroup | None] = field(default_factory=lambda: Field(None))
+    nat_gateway: Field[NatGateway | None] = field(default_factory=lambda: Field(None))
+
+
+@dataclass(frozen=True, slots=True)
+class VnetPeering(Resource):
+    local_vnet: Field[VirtualNetwork | None] = field(default_factory=lambda: Field(None))
+    remote_vnet: Field[VirtualNetwork | str | None] = field(default_factory=lambda: Field(None))
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateDnsZone(Resource):
+    linked_vnets: tuple[Field[VirtualNetwork | str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Gateway(Resource):
+    """VPN / ExpressRoute gateways, local network gateways, circuits and connections."""
+
+    kind: Field[str] = field(default_factory=lambda: Field(""))
+    vnet: Field[VirtualNetwork | None] = field(default_factory=lambda: Field(None))
+
+
+@dataclass(frozen=True, slots=True)
+class DnsResolver(Resource):
+    vnet: Field[VirtualNetwork | None] = field(default_factory=lambda: Field(None))
+
+
+@dataclass(frozen=True, slots=True)
+class Firewall(Resource):
+    subnet: Field[Subnet | None] = field(default_factory=lambda: Field(None))
+    public_ips: tuple[PublicIp, ...] = ()
+    private_ip: Field[str | None] = field(default_factory=lambda: Field(None))
+
+
+@dataclass(frozen=True, slots=True)
+class Identity(Resource):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ApiServer:
+    private: Field[bool]
+    authorized_ip_ranges: Field[tuple[Field[str], ...] | None]
+    private_dns_zone_mode: Field[DnsZoneMode | None]
+    private_dns_zone_id: Field[str | None]
+    private_dns_zone: Field[PrivateDnsZone | None]
+    public_fqdn_enabled: Field[bool]
+    vnet_integration: Field[bool]
+    subnet: Field[Subnet | str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkProfile:
+    plugin: Field[str | None]
+    plugin_mode: Field[str | None]
+    policy: Field[str | None]
+    dataplane: Field[str | None]
+    outbound_type: Field[str]
+    pod_cidr: Field[str | None]
+    service_cidr: Field[str | None]
+    dns_service_ip: Field[str | None]
+    load_balancer_sku: Field[str]
+    decl: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodePool(Resource):
+    mode: Field[str] = field(default_factory=lambda: Field("User"))
+    subnet: Field[Subnet | str | None] = field(default_factory=lambda: Field(None))
+    pod_subnet: Field[Subnet | str | None] = field(default_factory=lambda: Field(None))
+    max_pods: Field[int | None] = field(default_factory=lambda: Field(None))
+    count: Field[int | None] = field(default_factory=lambda: Field(None))
+    min_count: Field[int | None] = field(default_factory=lambda: Field(None))
+    max_count: Field[int | None] = field(default_factory=lambda: Field(None))
+    autoscaling: Field[bool] = field(default_factory=lambda: Field(False))
+    max_surge: Field[str | None] = field(default_factory=lambda: Field(None))
+    node_public_ip: Field[bool] = field(default_factory=lambda: Field(False))
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster(Resource):
+    location: Field[str | None] = field(default_factory=lambda: Field(None))
+    identity_type: Field[str | None] = field(default_factory=lambda: Field(None))
+    api_server: ApiServer | None = None
+    network: NetworkProfile | None = None
+    node_pools: tuple[NodePool, ...] = ()
+    http_application_routing: Field[bool] = field(default_factory=lambda: Field(False))
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """Everything one deployment (Terraform module, ARM template, Bicep file) declares."""
+
+    root: str
+    format: str
+    clusters: tuple[Cluster, ...] = ()
+    vnets: tuple[VirtualNetwork, ...] = ()
+    subnets: tuple[Subnet, ...] = ()
+    route_tables: tuple[RouteTable, ...] = ()
+    nsgs: tuple[NetworkSecurityGroup, ...] = ()
+    private_dns_zones: tuple[PrivateDnsZone, ...] = ()
+    gateways: tuple[Gateway, ...] = ()
+    dns_resolvers: tuple[DnsResolver, ...] = ()
+    peerings: tuple[VnetPeering, ...] = ()
+    firewalls: tuple[Firewall, ...] = ()
+    public_ips: tuple[PublicIp, ...] = ()
+    nat_gateways: tuple[NatGateway, ...] = ()
+    identities: tuple[Identity, ...] = ()

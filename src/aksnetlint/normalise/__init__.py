@@ -1,0 +1,1 @@
+"""Normalisers: resolved resources of one format -> the common cluster model."""

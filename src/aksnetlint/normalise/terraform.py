@@ -1,0 +1,498 @@
+"""azurerm resources (provider v3 and v4 spellings) -> the common cluster model.
+
+The only place that knows azurerm attribute names. Absent attributes take the provider's
+documented default where there is one (marked `default`), else stay None.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from aksnetlint.model import (
+    ApiServer,
+    Cluster,
+    Deployment,
+    DnsResolver,
+    DnsZoneMode,
+    Field,
+    Firewall,
+    Gateway,
+    GatewayKind,
+    Identity,
+    NatGateway,
+    NetworkProfile,
+    NetworkSecurityGroup,
+    NodePool,
+    PrivateDnsZone,
+    PublicIp,
+    Route,
+    RouteTable,
+    SecurityRule,
+    Subnet,
+    VirtualNetwork,
+    VnetPeering,
+)
+from aksnetlint.normalise.fields import (
+    as_bool,
+    as_int,
+    as_str,
+    field_from,
+    first,
+    get,
+    ref_target,
+    string_list,
+)
+from aksnetlint.resolve.resources import ResolvedResource
+from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
+
+_GATEWAY_TYPES = {
+    "azurerm_local_network_gateway": GatewayKind.LOCAL,
+    "azurerm_express_route_circuit": GatewayKind.EXPRESS_ROUTE_CIRCUIT,
+    "azurerm_virtual_network_gateway_connection": GatewayKind.CONNECTION,
+    "azurerm_express_route_connection": GatewayKind.CONNECTION,
+    "azurerm_virtual_hub_connection": GatewayKind.VIRTUAL_HUB_CONNECTION,
+}
+
+
+@dataclass
+class _Index:
+    """Model objects by Terraform address (with instance key) and by name."""
+
+    by_address: dict[str, object] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], list[object]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, kind: str, res: ResolvedResource, obj: object) -> None:
+        self.by_address[res.address] = obj
+        name = res.name.data
+        if isinstance(name, str):
+            self.by_name[(kind, name)].append(obj)
+
+    def link(self, value: Sourced | None, kind: type, owner_loc: Location) -> Field[object]:
+        """A reference attribute as a field holding the referenced model object (when it is
+        in the deployment), the id string (when it is outside), or Unresolved."""
+        target = ref_target(value)
+        loc = (value.at or value.loc) if value is not None else owner_loc
+        if target is None:
+            return Field(None, loc)
+        if isinstance(target, ResourceRef):
+            obj = self.by_address.get(target.target)
+            if isinstance(obj, kind):
+                return Field(obj, loc)
+            return Field(Unresolved(f"{target} does not name a {kind.__name__} in the scan"), loc)
+        if isinstance(target, str):
+            obj = self._by_id(target, kind)
+            return Field(obj if obj is not None else target, loc)
+        return Field(target, loc)
+
+    def _by_id(self, resource_id: str, kind: type) -> object | None:
+        name = resource_id.rstrip("/").rsplit("/", 1)[-1]
+        matches = [o for (k, n), objs in self.by_name.items() if n == name for o in objs
+                   if isinstance(o, kind)]
+        return matches[0] if len(matches) == 1 else None
+
+    def by_name_of(self, kind: type, value: Sourced | None) -> Field[object]:
+        if value is None:
+            return Field(None)
+        loc = value.at or value.loc
+        if isinstance(value.data, Unresolved):
+            return Field(value.data, loc)
+        if not isinstance(value.data, str):
+            return Field(Unresolved("name is known only after apply"), loc)
+        matches = [o for o in self.by_name.get((kind.__name__, value.data), [])]
+        if len(matches) == 1:
+            return Field(matches[0], loc)
+        return Field(None, loc)
+
+
+def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deployment:
+    """Build the deployment model from resolved azurerm resources."""
+    by_type: dict[str, list[ResolvedResource]] = defaultdict(list)
+    for res in resources:
+        by_type[res.type].append(res)
+    index = _Index()
+
+    def name_of(res: ResolvedResource) -> Field[str]:
+        return field_from(res.name, as_str, res.address, res.decl)
+
+    def base(res: ResolvedResource) -> dict[str, object]:
+        return {"key": res.address, "name": name_of(res), "decl": res.decl,
+                "format": "terraform", "present": res.present}
+
+    vnets = []
+    for res in by_type["azurerm_virtual_network"]:
+        vnet = VirtualNetwork(
+            **base(res),  # type: ignore[arg-type]
+            address_space=string_list(get(res.body, "address_space"), res.decl),  # type: ignore[arg-type]
+            dns_servers=string_list(get(res.body, "dns_servers"), res.decl),  # type: ignore[arg-type]
+        )
+        vnets.append(vnet)
+        index.add("VirtualNetwork", res, vnet)
+
+    route_tables = _route_tables(by_type, base, index)
+    nsgs = _nsgs(by_type, base, index)
+    public_ips = []
+    for type_ in ("azurerm_public_ip", "azurerm_public_ip_prefix"):
+        for res in by_type[type_]:
+            pip = PublicIp(**base(res), is_prefix=type_.endswith("prefix"))  # type: ignore[arg-type]
+            public_ips.append(pip)
+            index.add("PublicIp", res, pip)
+    nat_gateways = _nat_gateways(by_type, base, index)
+    subnets = _subnets(by_type, base, index)
+
+    gateways: list[Gateway] = []
+    for res in by_type["azurerm_virtual_network_gateway"]:
+        subnet = index.link(get(res.body, "ip_configuration", 0, "subnet_id"), Subnet, res.decl)
+        vnet_field: Field[VirtualNetwork | None] = Field(None)
+        if isinstance(subnet.value, Subnet):
+            vnet_field = subnet.value.vnet
+        kind = field_from(get(res.body, "type"), as_str, Unresolved("gateway type"), res.decl)
+        gateways.append(Gateway(**base(res), kind=kind, vnet=vnet_field))  # type: ignore[arg-type]
+    for type_, kind_value in _GATEWAY_TYPES.items():
+        for res in by_type[type_]:
+            gateways.append(Gateway(**base(res), kind=Field(kind_value.value, res.decl)))  # type: ignore[arg-type]
+
+    resolvers = [
+        DnsResolver(**base(res),  # type: ignore[arg-type]
+                    vnet=index.link(get(res.body, "virtual_network_id"), VirtualNetwork, res.decl))  # type: ignore[arg-type]
+        for res in by_type["azurerm_private_dns_resolver"]
+    ]
+    peerings = []
+    for res in by_type["azurerm_virtual_network_peering"]:
+        local = index.by_name_of(VirtualNetwork, get(res.body, "virtual_network_name"))
+        remote = index.link(get(res.body, "remote_virtual_network_id"), VirtualNetwork, res.decl)
+        peerings.append(VnetPeering(**base(res), local_vnet=local, remote_vnet=remote))  # type: ignore[arg-type]
+
+    firewalls = []
+    for res in by_type["azurerm_firewall"]:
+        configs = get(res.body, "ip_configuration")
+        pips: list[PublicIp] = []
+        subnet_field: Field[object] = Field(None)
+        if configs is not None and isinstance(configs.data, list):
+            for config in configs.data:
+                linked = index.link(get(config, "public_ip_address_id"), PublicIp, res.decl)
+                if isinstance(linked.value, PublicIp):
+                    pips.append(linked.value)
+                if get(config, "subnet_id") is not None:
+                    subnet_field = index.link(get(config, "subnet_id"), Subnet, res.decl)
+        firewalls.append(Firewall(**base(res), subnet=subnet_field, public_ips=tuple(pips)))  # type: ignore[arg-type]
+
+    zones = _dns_zones(by_type, base, index)
+    identities = []
+    for res in by_type["azurerm_user_assigned_identity"]:
+        identity = Identity(**base(res))  # type: ignore[arg-type]
+        identities.append(identity)
+        index.add("Identity", res, identity)
+
+    clusters = _clusters(by_type, index, name_of)
+    return Deployment(
+        root=root, format="terraform", clusters=tuple(clusters), vnets=tuple(vnets),
+        subnets=tuple(subnets), route_tables=tuple(route_tables), nsgs=tuple(nsgs),
+        private_dns_zones=tuple(zones), gateways=tuple(gateways),
+        dns_resolvers=tuple(resolvers), peerings=tuple(peerings), firewalls=tuple(firewalls),
+        public_ips=tuple(public_ips), nat_gateways=tuple(nat_gateways),
+        identities=tuple(identities),
+    )
+
+
+def _route(body: Sourced, decl: Location) -> Route:
+    return Route(
+        name=field_from(get(body, "name"), as_str, "", decl),
+        address_prefix=field_from(get(body, "address_prefix"), as_str, Unresolved("no prefix"),
+                                  decl),
+        next_hop_type=field_from(get(body, "next_hop_type"), as_str, Unresolved("no hop"), decl),
+        next_hop_ip=field_from(get(body, "next_hop_in_ip_address"), as_str, None, decl),
+        decl=decl,
+    )
+
+
+def _route_tables(by_type: dict[str, list[ResolvedResource]], base: object,
+                  index: _Index) -> list[RouteTable]:
+    extra: dict[str, list[Route]] = defaultdict(list)
+    for res in by_type["azurerm_route"]:
+        table_name = get(res.body, "route_table_name")
+        if table_name is not None and isinstance(table_name.data, str):
+            extra[table_name.data].append(_route(res.body, res.decl))
+    tables = []
+    for res in by_type["azurerm_route_table"]:
+        routes = []
+        blocks = get(res.body, "route")
+        if blocks is not None and isinstance(blocks.data, list):
+            routes = [_route(b, b.loc or res.decl) for b in blocks.data]
+        name = res.name.data
+        if isinstance(name, str):
+            routes.extend(extra.get(name, []))
+        table = RouteTable(**base(res), routes=tuple(routes))  # type: ignore[operator]
+        tables.append(table)
+        index.add("RouteTable", res, table)
+    return tables
+
+
+def _security_rule(body: Sourced, decl: Location) -> SecurityRule:
+    sources = first(body, ("source_address_prefixes",), ("source_address_prefix",))
+    ports = first(body, ("destination_port_ranges",), ("destination_port_range",))
+    return SecurityRule(
+        name=field_from(get(body, "name"), as_str, "", decl),
+        direction=field_from(get(body, "direction"), as_str, Unresolved("no direction"), decl),
+        access=field_from(get(body, "access"), as_str, Unresolved("no access"), decl),
+        priority=field_from(get(body, "priority"), as_int, None, decl),
+        protocol=field_from(get(body, "protocol"), as_str, None, decl),
+        source_prefixes=string_list(sources, decl),  # type: ignore[arg-type]
+        destination_ports=string_list(ports, decl),  # type: ignore[arg-type]
+        decl=decl,
+    )
+
+
+def _nsgs(by_type: dict[str, list[ResolvedResource]], base: object,
+          index: _Index) -> list[NetworkSecurityGroup]:
+    extra: dict[str, list[SecurityRule]] = defaultdict(list)
+    for res in by_type["azurerm_network_security_rule"]:
+        nsg_name = get(res.body, "network_security_group_name")
+        if nsg_name is not None and isinstance(nsg_name.data, str):
+            extra[nsg_name.data].append(_security_rule(res.body, res.decl))
+    nsgs = []
+    for res in by_type["azurerm_network_security_group"]:
+        rules = []
+        blocks = get(res.body, "security_rule")
+        if blocks is not None and isinstance(blocks.data, list):
+            rules = [_security_rule(b, b.loc or res.decl) for b in blocks.data]
+        name = res.name.data
+        if isinstance(name, str):
+            rules.extend(extra.get(name, []))
+        nsg = NetworkSecurityGroup(**base(res), rules=tuple(rules))  # type: ignore[operator]
+        nsgs.append(nsg)
+        index.add("NetworkSecurityGroup", res, nsg)
+    return nsgs
+
+
+def _nat_gateways(by_type: dict[str, list[ResolvedResource]], base: object,
+                  index: _Index) -> list[NatGateway]:
+    ips: dict[str, list[PublicIp]] = defaultdict(list)
+    for type_, attr in (("azurerm_nat_gateway_public_ip_association", "public_ip_address_id"),
+                        ("azurerm_nat_gateway_public_ip_prefix_association",
+                         "public_ip_prefix_id")):
+        for res in by_type[type_]:
+            nat = ref_target(get(res.body, "nat_gateway_id"))
+            pip = index.link(get(res.body, attr), PublicIp, res.decl)
+            if isinstance(nat, ResourceRef) and isinstance(pip.value, PublicIp):
+                ips[nat.target].append(pip.value)
+    gateways = []
+    for res in by_type["azurerm_nat_gateway"]:
+        nat_gw = NatGateway(**base(res), public_ips=tuple(ips.get(res.address, [])))  # type: ignore[operator]
+        gateways.append(nat_gw)
+        index.add("NatGateway", res, nat_gw)
+    return gateways
+
+
+def _subnets(by_type: dict[str, list[ResolvedResource]], base: object,
+             index: _Index) -> list[Subnet]:
+    associations: dict[str, dict[str, Field[object]]] = defaultdict(dict)
+    for type_, attr, kind, slot in (
+        ("azurerm_subnet_route_table_association", "route_table_id", RouteTable, "route_table"),
+        ("azurerm_subnet_network_security_group_association", "network_security_group_id",
+         NetworkSecurityGroup, "nsg"),
+        ("azurerm_subnet_nat_gateway_association", "nat_gateway_id", NatGateway, "nat_gateway"),
+    ):
+        for res in by_type[type_]:
+            subnet_ref = ref_target(get(res.body, "subnet_id"))
+            if isinstance(subnet_ref, ResourceRef):
+                associations[subnet_ref.target][slot] = index.link(get(res.body, attr), kind,
+                                                                   res.decl)
+    subnets = []
+    for res in by_type["azurerm_subnet"]:
+        body = res.body
+        delegations = get(body, "delegation")
+        names: list[Sourced] = []
+        if delegations is not None and isinstance(delegations.data, list):
+            for block in delegations.data:
+                service = get(block, "service_delegation", 0, "name")
+                if service is not None:
+                    names.append(service)
+        delegation_field = string_list(Sourced(names, res.decl, None) if names else None, res.decl)
+        vnet = index.by_name_of(VirtualNetwork, get(body, "virtual_network_name"))
+        subnet = Subnet(
+            **base(res),  # type: ignore[operator]
+            vnet=vnet,
+            address_prefixes=string_list(first(body, ("address_prefixes",), ("address_prefix",)),
+                                         res.decl),
+            delegations=delegation_field,
+            **associations.get(res.address, {}),
+        )
+        subnets.append(subnet)
+        index.add("Subnet", res, subnet)
+    _inline_subnets(by_type, index, subnets)
+    return subnets
+
+
+def _inline_subnets(by_type: dict[str, list[ResolvedResource]], index: _Index,
+                    subnets: list[Subnet]) -> None:
+    for res in by_type["azurerm_virtual_network"]:
+        blocks = get(res.body, "subnet")
+        if blocks is None or not isinstance(blocks.data, list):
+            continue
+        vnet = index.by_address.get(res.address)
+        for block in blocks.data:
+            decl = block.loc or res.decl
+            name = field_from(get(block, "name"), as_str, "", decl)
+            subnet = Subnet(
+                key=f"{res.address}.subnet[{name.value}]", name=name, decl=decl,
+                format="terraform", present=res.present,
+                vnet=Field(vnet if isinstance(vnet, VirtualNetwork) else None, res.decl),
+                address_prefixes=string_list(
+                    first(block, ("address_prefixes",), ("address_prefix",)), decl),  # type: ignore[arg-type]
+                nsg=index.link(get(block, "security_group"), NetworkSecurityGroup, decl),  # type: ignore[arg-type]
+            )
+            subnets.append(subnet)
+            if isinstance(name.value, str):
+                index.by_name[("Subnet", name.value)].append(subnet)
+
+
+def _dns_zones(by_type: dict[str, list[ResolvedResource]], base: object,
+               index: _Index) -> list[PrivateDnsZone]:
+    links: dict[str, list[Field[object]]] = defaultdict(list)
+    for res in by_type["azurerm_private_dns_zone_virtual_network_link"]:
+        zone_name = get(res.body, "private_dns_zone_name")
+        if zone_name is not None and isinstance(zone_name.data, str):
+            links[zone_name.data].append(
+                index.link(get(res.body, "virtual_network_id"), VirtualNetwork, res.decl))
+    zones = []
+    for res in by_type["azurerm_private_dns_zone"]:
+        name = res.name.data
+        zone = PrivateDnsZone(**base(res),  # type: ignore[operator]
+                              linked_vnets=tuple(links.get(name, []) if isinstance(name, str)
+                                                 else []))
+        zones.append(zone)
+        index.add("PrivateDnsZone", res, zone)
+    return zones
+
+
+def _clusters(by_type: dict[str, list[ResolvedResource]], index: _Index,
+              name_of: object) -> list[Cluster]:
+    extra_pools: dict[str, list[NodePool]] = defaultdict(list)
+    for res in by_type["azurerm_kubernetes_cluster_node_pool"]:
+        cluster_ref = ref_target(get(res.body, "kubernetes_cluster_id"))
+        pool = _node_pool(res.body, res, index, default_mode="User")
+        if isinstance(cluster_ref, ResourceRef):
+            extra_pools[cluster_ref.target].append(pool)
+    clusters = []
+    for res in by_type["azurerm_kubernetes_cluster"]:
+        body = res.body
+        default_pool = get(body, "default_node_pool", 0)
+        pools = []
+        if default_pool is not None:
+            pools.append(_node_pool(default_pool, res, index, default_mode="System",
+                                    decl=default_pool.loc or res.decl))
+        pools.extend(extra_pools.get(res.address, []))
+        identity = get(body, "identity", 0, "type")
+        identity_type = field_from(identity, as_str, None, res.decl)
+        if identity is None and get(body, "service_principal", 0) is not None:
+            identity_type = Field("ServicePrincipal", get(body, "service_principal", 0).loc)  # type: ignore[union-attr]
+        clusters.append(Cluster(
+            key=res.address, name=name_of(res), decl=res.decl, format="terraform",  # type: ignore[operator]
+            present=res.present,
+            location=field_from(get(body, "location"), as_str, None, res.decl),
+            identity_type=identity_type,
+            api_server=_api_server(body, res, index),
+            network=_network(body, res),
+            node_pools=tuple(pools),
+            http_application_routing=field_from(
+                first(body, ("http_application_routing_enabled",),
+                      ("addon_profile", 0, "http_application_routing", 0, "enabled")),
+                as_bool, False, res.decl, default=True),
+        ))
+    return clusters
+
+
+def _api_server(body: Sourced, res: ResolvedResource, index: _Index) -> ApiServer:
+    decl = res.decl
+    private = field_from(get(body, "private_cluster_enabled"), as_bool, False, decl, default=True)
+    ranges = string_list(first(body, ("api_server_access_profile", 0, "authorized_ip_ranges"),
+                               ("api_server_authorized_ip_ranges",)), decl, absent=None)
+    zone_attr = get(body, "private_dns_zone_id")
+    zone_id = field_from(zone_attr, as_str, None, decl)
+    mode: Field[DnsZoneMode | None]
+    zone_obj: Field[PrivateDnsZone | None] = Field(None, zone_id.loc)
+    if zone_attr is None or zone_attr.data is None:
+        mode = Field(DnsZoneMode.SYSTEM if private.value is True else None, decl, None, True)
+        if isinstance(private.value, Unresolved):
+            mode = Field(private.value, decl, None, True)
+    elif isinstance(zone_id.value, Unresolved):
+        ref = ref_target(zone_attr)
+        if isinstance(ref, ResourceRef):
+            linked = index.link(zone_attr, PrivateDnsZone, decl)
+            mode = Field(DnsZoneMode.CUSTOM, zone_id.loc, zone_id.origin)
+            zone_obj = linked  # type: ignore[assignment]
+        else:
+            mode = Field(zone_id.value, zone_id.loc, zone_id.origin)
+    else:
+        text = str(zone_id.value)
+        if text.lower() == "system":
+            mode = Field(DnsZoneMode.SYSTEM, zone_id.loc, zone_id.origin)
+        elif text.lower() == "none":
+            mode = Field(DnsZoneMode.NONE, zone_id.loc, zone_id.origin)
+        else:
+            mode = Field(DnsZoneMode.CUSTOM, zone_id.loc, zone_id.origin)
+            zone_obj = index.link(zone_attr, PrivateDnsZone, decl)  # type: ignore[assignment]
+    subnet_attr = get(body, "api_server_access_profile", 0, "subnet_id")
+    integration = field_from(
+        get(body, "api_server_access_profile", 0, "vnet_integration_enabled"), as_bool,
+        subnet_attr is not None, decl, default=True)
+    return ApiServer(
+        private=private,
+        authorized_ip_ranges=ranges,
+        private_dns_zone_mode=mode,
+        private_dns_zone_id=zone_id,
+        private_dns_zone=zone_obj,
+        public_fqdn_enabled=field_from(get(body, "private_cluster_public_fqdn_enabled"), as_bool,
+                                       False, decl, default=True),
+        vnet_integration=integration,
+        subnet=index.link(subnet_attr, Subnet, decl),  # type: ignore[arg-type]
+    )
+
+
+def _network(body: Sourced, res: ResolvedResource) -> NetworkProfile:
+    decl = res.decl
+    profile = get(body, "network_profile", 0)
+    pdecl = profile.loc if profile is not None and profile.loc else decl
+
+    def attr(*names: str) -> Sourced | None:
+        return first(profile, *((n,) for n in names))
+
+    return NetworkProfile(
+        plugin=field_from(attr("network_plugin"), as_str, None, pdecl),
+        plugin_mode=field_from(attr("network_plugin_mode"), as_str, None, pdecl),
+        policy=field_from(attr("network_policy"), as_str, None, pdecl),
+        dataplane=field_from(attr("network_data_plane", "ebpf_data_plane"), as_str, None, pdecl),
+        outbound_type=field_from(attr("outbound_type"), as_str, "loadBalancer", decl,
+                                 default=True),
+        pod_cidr=field_from(attr("pod_cidr"), as_str, None, pdecl),
+        service_cidr=field_from(attr("service_cidr"), as_str, None, pdecl),
+        dns_service_ip=field_from(attr("dns_service_ip"), as_str, None, pdecl),
+        load_balancer_sku=field_from(attr("load_balancer_sku"), as_str, "standard", decl,
+                                     default=True),
+        decl=pdecl,
+    )
+
+
+def _node_pool(body: Sourced, res: ResolvedResource, index: _Index, default_mode: str,
+               decl: Location | None = None) -> NodePool:
+    decl = decl or res.decl
+    key = res.address if default_mode == "User" else f"{res.address}.default_node_pool"
+    return NodePool(
+        key=key,
+        name=field_from(get(body, "name"), as_str, Unresolved("pool name"), decl),
+        decl=decl, format="terraform", present=res.present,
+        mode=field_from(get(body, "mode"), as_str, default_mode, decl, default=True),
+        subnet=index.link(get(body, "vnet_subnet_id"), Subnet, decl),  # type: ignore[arg-type]
+        pod_subnet=index.link(get(body, "pod_subnet_id"), Subnet, decl),  # type: ignore[arg-type]
+        max_pods=field_from(get(body, "max_pods"), as_int, None, decl),
+        count=field_from(get(body, "node_count"), as_int, None, decl),
+        min_count=field_from(get(body, "min_count"), as_int, None, decl),
+        max_count=field_from(get(body, "max_count"), as_int, None, decl),
+        autoscaling=field_from(first(body, ("auto_scaling_enabled",), ("enable_auto_scaling",)),
+                               as_bool, False, decl, default=True),
+        max_surge=field_from(get(body, "upgrade_settings", 0, "max_surge"), as_str, None, decl),
+        node_public_ip=field_from(first(body, ("node_public_ip_enabled",),
+                                        ("enable_node_public_ip",)), as_bool, False, decl,
+                                  default=True),
+    )

@@ -1,0 +1,128 @@
+"""SARIF 2.1.0 for GitHub code scanning, built with sarif-om and serialised with
+jschema-to-python (its documented companion)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aksnetlint import __version__
+from aksnetlint.findings import Finding, Kind, LintResult
+from aksnetlint.report import ReportOptions
+from aksnetlint.rules import Rule
+from aksnetlint.values import Location
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/aksnetlint/aksnetlint"
+SRCROOT = "%SRCROOT%"
+
+
+def _region(loc: Location) -> Any:
+    import sarif_om as om
+
+    region = om.Region(start_line=loc.line, start_column=loc.column)
+    if loc.end_line is not None:
+        region.end_line = loc.end_line
+        region.end_column = loc.end_column if loc.end_column is not None else loc.column + 1
+    return region
+
+
+def _location(loc: Location, message: str | None = None, id_: int | None = None) -> Any:
+    import sarif_om as om
+
+    location = om.Location(physical_location=om.PhysicalLocation(
+        artifact_location=om.ArtifactLocation(uri=loc.path, uri_base_id=SRCROOT),
+        region=_region(loc)))
+    if message:
+        location.message = om.Message(text=message)
+    if id_ is not None:
+        location.id = id_
+    return location
+
+
+def _rule(rule: Rule) -> Any:
+    import sarif_om as om
+
+    markdown = rule.description + "\n## Remediation\n" + "\n".join(
+        f"**{fmt}**\n```\n{text.rstrip()}\n```\n" for fmt, text in rule.remediation.items()
+    ) + "\n## References\n" + "\n".join(f"- {ref}" for ref in rule.references)
+    first_paragraph = rule.description.split("## Why is this bad?")[0]
+    full = " ".join(line.strip() for line in first_paragraph.splitlines()
+                    if line.strip() and not line.startswith("#"))
+    return om.ReportingDescriptor(
+        id=rule.id,
+        name=rule.name,
+        short_description=om.MultiformatMessageString(text=rule.title[:1024]),
+        full_description=om.MultiformatMessageString(text=(full or rule.title)[:1024]),
+        help_uri=rule.help_uri,
+        help=om.MultiformatMessageString(text=f"{rule.title}. See {rule.help_uri}",
+                                         markdown=markdown),
+        default_configuration=om.ReportingConfiguration(level=rule.severity.sarif_level),
+        properties={
+            "tags": ["security", "aks", "networking", rule.category],
+            "security-severity": rule.severity.security_severity,
+            "precision": "high",
+            "problem.severity": {"error": "error", "warning": "warning"}.get(
+                rule.severity.sarif_level, "recommendation"),
+        },
+    )
+
+
+def _result(finding: Finding, index: dict[str, int]) -> Any:
+    import sarif_om as om
+
+    level = "note" if finding.kind is Kind.UNRESOLVED else finding.severity.sarif_level
+    result = om.Result(
+        rule_id=finding.rule_id,
+        rule_index=index.get(finding.rule_id, -1),
+        level=level,
+        kind="fail" if finding.kind is Kind.FINDING else "review",
+        message=om.Message(text=finding.message),
+        locations=[_location(finding.location)],
+        partial_fingerprints={"primaryLocationLineHash": finding.fingerprint,
+                              "aksnetlint/v1": finding.fingerprint},
+    )
+    if finding.related:
+        result.related_locations = [_location(r.location, r.message, i + 1)
+                                    for i, r in enumerate(finding.related)]
+    if finding.properties:
+        result.properties = dict(finding.properties)
+    if finding.suppressed is not None:
+        result.suppressions = [om.Suppression(kind="inSource",
+                                              justification=finding.suppressed or "")]
+    return result
+
+
+def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str:
+    del options
+    import sarif_om as om
+    from jschema_to_python.to_json import to_json
+
+    fired = sorted({f.rule_id for f in result.findings})
+    described = [r for r in rules if r.id in fired] or []
+    index = {rule.id: i for i, rule in enumerate(described)}
+    notifications = [
+        om.Notification(
+            level="error",
+            message=om.Message(text=error.message),
+            locations=[_location(Location(error.path, error.line or 1, error.column or 1))],
+            descriptor=om.ReportingDescriptorReference(id="input-error"),
+        )
+        for error in result.errors
+    ]
+    run = om.Run(
+        tool=om.Tool(driver=om.ToolComponent(
+            name="aksnetlint", version=__version__, semantic_version=__version__,
+            information_uri=INFORMATION_URI, rules=[_rule(r) for r in described])),
+        results=[_result(f, index) for f in result.findings],
+        invocations=[om.Invocation(execution_successful=not result.errors,
+                                   tool_execution_notifications=notifications or None)],
+        automation_details=om.RunAutomationDetails(id="aksnetlint/"),
+        # no absolute path of this machine in the log: the consumer (GitHub: the checkout)
+        # decides where %SRCROOT% is; SARIF allows a base id without a uri (3.14.14)
+        original_uri_base_ids={SRCROOT: {"description": {
+            "text": "The folder aksnetlint was run from (the repository root)."}}},
+        column_kind="unicodeCodePoints",
+    )
+    log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    return str(to_json(log)) + "\n"
+

@@ -1,0 +1,109 @@
+"""Human-readable report: `path:line:col: RULE [severity] message`, a source excerpt, and
+related locations; colour only when asked (a TTY without NO_COLOR)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from aksnetlint.findings import Finding, Kind, LintResult
+from aksnetlint.report import ReportOptions
+from aksnetlint.rules import Rule
+
+_COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m",
+            "low": "\033[36m", "info": "\033[37m", "note": "\033[2m"}
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+
+
+class _Sources:
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+        self.cache: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, line: int) -> str | None:
+        if path not in self.cache:
+            try:
+                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
+                self.cache[path] = text.splitlines()
+            except OSError:
+                self.cache[path] = None
+        lines = self.cache[path]
+        if lines is None or not 0 < line <= len(lines):
+            return None
+        return lines[line - 1]
+
+
+def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str:
+    del rules
+    sources = _Sources(result.root)
+    out: list[str] = []
+    paint = _painter(options.colour)
+    for finding in result.findings:
+        out.extend(_finding(finding, sources, paint))
+    out.append(_summary(result, paint))
+    if options.statistics:
+        out.extend(_statistics(result))
+    return "\n".join(out) + "\n"
+
+
+def _painter(colour: bool):  # type: ignore[no-untyped-def]
+    def paint(text: str, style: str) -> str:
+        if not colour:
+            return text
+        code = _COLOURS.get(style, _BOLD if style == "bold" else "")
+        return f"{code}{text}{_RESET}" if code else text
+
+    return paint
+
+
+def _finding(finding: Finding, sources: _Sources, paint) -> list[str]:  # type: ignore[no-untyped-def]
+    loc = finding.location
+    if finding.kind is Kind.UNRESOLVED:
+        label = paint("note", "note")
+    else:
+        label = paint(finding.severity.value, finding.severity.value)
+    suppressed = f" (suppressed: {finding.suppressed})" if finding.suppressed is not None else ""
+    lines = [f"{paint(str(loc), 'bold')}: {paint(finding.rule_id, 'bold')} [{label}] "
+             f"{finding.message}{suppressed}"]
+    source = sources.line(loc.path, loc.line)
+    if source is not None and finding.kind is Kind.FINDING:
+        gutter = f"{loc.line:>5} | "
+        lines.append(f"{gutter}{source.rstrip()}")
+        lines.append(" " * (len(gutter) + max(loc.column - 1, 0)) + paint("^", finding.severity.value))
+    for related in finding.related:
+        lines.append(f"      related: {related.location}: {related.message}")
+    for name, value in finding.properties:
+        if name == "explain":
+            lines.extend(f"      {line}" for line in str(value).splitlines())
+    return lines
+
+
+def _summary(result: LintResult, paint) -> str:  # type: ignore[no-untyped-def]
+    active = result.active
+    suppressed = sum(1 for f in result.findings if f.suppressed is not None)
+    notes = sum(1 for f in result.findings if f.kind is Kind.UNRESOLVED)
+    counts = Counter(f.severity.value for f in active)
+    by_severity = ", ".join(f"{counts[s]} {s}" for s in ("critical", "high", "medium", "low",
+                                                        "info") if counts[s])
+    text = (f"Found {len(active)} finding{'s' if len(active) != 1 else ''}"
+            f"{f' ({by_severity})' if by_severity else ''} in {result.deployments} "
+            f"deployment{'s' if result.deployments != 1 else ''} "
+            f"({result.files_scanned} file{'s' if result.files_scanned != 1 else ''})")
+    extras = []
+    if suppressed:
+        extras.append(f"{suppressed} suppressed")
+    if notes:
+        extras.append(f"{notes} unresolved note{'s' if notes != 1 else ''}")
+    if result.errors:
+        extras.append(f"{len(result.errors)} file error{'s' if len(result.errors) != 1 else ''}"
+                      " — scan incomplete")
+    if extras:
+        text += "; " + ", ".join(extras)
+    return paint(text + ".", "bold")
+
+
+def _statistics(result: LintResult) -> list[str]:
+    counts = Counter((f.rule_id, f.severity.value) for f in result.active)
+    return [f"{count:>5}  {rule_id}  [{severity}]"
+            for (rule_id, severity), count in sorted(counts.items())]

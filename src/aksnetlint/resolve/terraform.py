@@ -1,0 +1,730 @@
+"""Evaluate a Terraform module the way `terraform plan` would, as far as the files allow.
+
+A module is a folder of `.tf` files. Input variables take their values from `--var-file`
+files, `*.auto.tfvars`, `terraform.tfvars` and their defaults (Terraform's precedence);
+locals, resource attributes, conditionals, `count`/`for_each`, for-expressions and
+built-in functions are evaluated. Anything only known at apply time (a resource `id`, a data
+source, a variable without a value) becomes `Unresolved` or a `ResourceRef`, never a guess.
+Every evaluated value keeps the location where it was written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aksnetlint.errors import AksnetlintError, EvaluationError, ParseError
+from aksnetlint.parsers import hcl_ast as ast
+from aksnetlint.resolve.resources import Resolution, ResolvedResource
+from aksnetlint.values import (
+    Location,
+    ResourceRef,
+    Sourced,
+    Unresolved,
+    find_unresolved,
+    sourced,
+    to_plain,
+)
+
+MAX_INSTANCES = 1000
+MAX_EVAL_DEPTH = 150
+
+# Attributes Terraform computes at apply time for every resource; never written.
+_UNKNOWN_PREFIXES = ("data",)
+
+
+@dataclass(slots=True)
+class TerraformModule:
+    """The parsed files of one module folder."""
+
+    folder: str
+    files: list[ast.HclFile] = field(default_factory=list)
+    var_files: list[ast.HclFile | tuple[str, dict[str, object]]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Resource:
+    mode: str  # "resource" or "data"
+    type: str
+    name: str
+    block: ast.Block
+
+    @property
+    def address(self) -> str:
+        prefix = "data." if self.mode == "data" else ""
+        return f"{prefix}{self.type}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Instance:
+    key: int | str | None  # None: a single instance (no count / for_each)
+    scope: dict[str, Sourced]
+    present: bool | None
+
+
+class _Cycle(Exception):
+    pass
+
+
+def resolve_terraform(module: TerraformModule) -> Resolution:
+    """Evaluate every managed resource of `module` into `ResolvedResource`s."""
+    evaluator = ModuleEvaluator(module)
+    return evaluator.resolve()
+
+
+class ModuleEvaluator:
+    """Holds one module's declarations and evaluates expressions against them."""
+
+    def __init__(self, module: TerraformModule) -> None:
+        self.module = module
+        self.resolution = Resolution()
+        self.variables: dict[str, ast.Block] = {}
+        self.locals: dict[str, ast.Attribute] = {}
+        self.resources: dict[str, _Resource] = {}
+        self.outputs: dict[str, ast.Attribute] = {}
+        self.var_values: dict[str, Sourced] = {}
+        self._local_cache: dict[str, Sourced] = {}
+        self._attr_cache: dict[tuple[str, object, str], Sourced] = {}
+        self._instances: dict[str, list[_Instance]] = {}
+        self._stack: list[object] = []
+        self._collect()
+        self._bind_variables()
+
+    # -- declarations ------------------------------------------------------------------
+    def _collect(self) -> None:
+        for hcl in self.module.files:
+            for block in hcl.body.blocks:
+                self._declare(block)
+
+    def _declare(self, block: ast.Block) -> None:
+        if block.type == "variable" and len(block.labels) == 1:
+            self.variables[block.labels[0]] = block
+        elif block.type == "locals":
+            for attr in block.body.attributes.values():
+                self.locals[attr.name] = attr
+        elif block.type in ("resource", "data") and len(block.labels) == 2:
+            res = _Resource(block.type, block.labels[0], block.labels[1], block)
+            self.resources[res.address] = res
+        elif block.type == "output" and len(block.labels) == 1:
+            value = block.body.attributes.get("value")
+            if value is not None:
+                self.outputs[block.labels[0]] = value
+
+    def _bind_variables(self) -> None:
+        given: dict[str, Sourced] = {}
+        for var_file in self.module.var_files:
+            if isinstance(var_file, ast.HclFile):
+                for attr in var_file.body.attributes.values():
+                    given[attr.name] = self._evaluate_constant(attr.value)
+            else:
+                path, values = var_file
+                for name, value in values.items():
+                    given[name] = sourced(value, Location(path, 1, 1))
+        for name, block in self.variables.items():
+            if name in given:
+                self.var_values[name] = given[name]
+                continue
+            default = block.body.attributes.get("default")
+            if default is not None:
+                self.var_values[name] = self._evaluate_constant(default.value)
+            else:
+                self.var_values[name] = Sourced(
+                    Unresolved(f"variable '{name}' has no default and no value in a tfvars file",
+                               block.loc), block.loc)
+
+    def _evaluate_constant(self, expr: ast.Expr) -> Sourced:
+        """tfvars values and defaults may not refer to anything: evaluate without a scope."""
+        return self.evaluate(expr, {}, constant=True)
+
+    # -- resources ---------------------------------------------------------------------
+    def resolve(self) -> Resolution:
+        for res in self.resources.values():
+            if res.mode != "resource":
+                continue
+            for instance in self.instances(res):
+                if instance.present is False:
+                    continue
+                self.resolution.resources.append(self._resolved(res, instance))
+        return self.resolution
+
+    def _resolved(self, res: _Resource, instance: _Instance) -> ResolvedResource:
+        body = self.evaluate_body(res.block.body, instance.scope, res.address, instance.key)
+        address = res.address + _key_suffix(instance.key)
+        name_value = body.data.get("name") if isinstance(body.data, dict) else None
+        return ResolvedResource(
+            format="terraform",
+            type=res.type,
+            address=address,
+            name=name_value if isinstance(name_value, Sourced) else Sourced(res.name, res.block.loc),
+            body=body,
+            decl=res.block.loc,
+            present=instance.present,
+        )
+
+    def instances(self, res: _Resource) -> list[_Instance]:
+        """Expand `count` / `for_each`; an unknown count gives one possibly-present instance."""
+        cached = self._instances.get(res.address)
+        if cached is not None:
+            return cached
+        attrs = res.block.body.attributes
+        result: list[_Instance]
+        if "count" in attrs:
+            result = self._count_instances(attrs["count"])
+        elif "for_each" in attrs:
+            result = self._for_each_instances(attrs["for_each"])
+        else:
+            result = [_Instance(None, {}, True)]
+        self._instances[res.address] = result
+        return result
+
+    def _count_instances(self, attr: ast.Attribute) -> list[_Instance]:
+        count = self.evaluate(attr.value, {})
+        value = count.data
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            reason = value.reason if isinstance(value, Unresolved) else "count is not a number"
+            index = Sourced(Unresolved(f"count.index: {reason}", attr.loc), attr.loc)
+            return [_Instance(0, {"count.index": index}, None)]
+        n = int(value)
+        if n > MAX_INSTANCES:
+            self.resolution.notes.append(
+                f"{attr.loc}: count {n} capped at {MAX_INSTANCES} instances")
+            n = MAX_INSTANCES
+        return [_Instance(i, {"count.index": Sourced(i, attr.loc)}, True) for i in range(n)]
+
+    def _for_each_instances(self, attr: ast.Attribute) -> list[_Instance]:
+        collection = self.evaluate(attr.value, {})
+        items = _iterate(collection)
+        if items is None:
+            reason = collection.data.reason if isinstance(collection.data, Unresolved) else \
+                "for_each is not a map or set"
+            unknown = Sourced(Unresolved(f"each: {reason}", attr.loc), attr.loc)
+            return [_Instance("?", {"each.key": unknown, "each.value": unknown}, None)]
+        instances = []
+        for key, value in items[:MAX_INSTANCES]:
+            key_text = key.data if isinstance(key.data, str) else str(key.data)
+            instances.append(_Instance(key_text, {"each.key": key, "each.value": value}, True))
+        return instances
+
+    def evaluate_body(self, body: ast.Body, scope: dict[str, Sourced], address: str,
+                      key: object) -> Sourced:
+        """A block body as a Sourced dict: attributes, and nested blocks as lists of dicts."""
+        out: dict[str, Sourced] = {}
+        for name, attr in body.attributes.items():
+            if name in ("count", "for_each", "depends_on", "lifecycle", "provider"):
+                continue
+            value = self.evaluate(attr.value, scope)
+            out[name] = _at_attribute(value, attr)
+        for block in body.blocks:
+            if block.type in ("lifecycle", "provisioner", "connection", "timeouts"):
+                continue
+            if block.type == "dynamic" and block.labels:
+                for element in self._dynamic(block, scope, address, key):
+                    out.setdefault(block.labels[0], Sourced([], block.loc))
+                    blocks_list = out[block.labels[0]].data
+                    if isinstance(blocks_list, list):
+                        blocks_list.append(element)
+                continue
+            out.setdefault(block.type, Sourced([], block.loc))
+            blocks_list = out[block.type].data
+            if isinstance(blocks_list, list):
+                blocks_list.append(self.evaluate_body(block.body, scope, address, key))
+        return Sourced(out, None)
+
+    def _dynamic(self, block: ast.Block, scope: dict[str, Sourced], address: str,
+                 key: object) -> Iterator[Sourced]:
+        iterator = block.labels[0]
+        it_attr = block.body.attributes.get("iterator")
+        if it_attr is not None and isinstance(it_attr.value, ast.Variable):
+            iterator = it_attr.value.name
+        for_each = block.body.attributes.get("for_each")
+        content = [b for b in block.body.blocks if b.type == "content"]
+        if for_each is None or not content:
+            return
+        items = _iterate(self.evaluate(for_each.value, scope))
+        if items is None:
+            unknown = Sourced(Unresolved("dynamic block over an unknown collection", block.loc),
+                              block.loc)
+            inner = dict(scope, **{f"{iterator}.key": unknown, f"{iterator}.value": unknown})
+            yield self.evaluate_body(content[0].body, inner, address, key)
+            return
+        for k, v in items:
+            inner = dict(scope, **{f"{iterator}.key": k, f"{iterator}.value": v})
+            yield self.evaluate_body(content[0].body, inner, address, key)
+
+    # -- expressions -------------------------------------------------------------------
+    def evaluate(self, expr: ast.Expr, scope: dict[str, Sourced], constant: bool = False) -> Sourced:
+        """Evaluate an expression; never raises for unknown values (they are `Unresolved`)."""
+        if len(self._stack) > MAX_EVAL_DEPTH:
+            return Sourced(Unresolved("expression nested too deep", expr.loc), expr.loc)
+        self._stack.append(expr)
+        try:
+            return self._evaluate(expr, scope, constant)
+        except EvaluationError as exc:
+            return Sourced(Unresolved(exc.message, expr.loc), expr.loc)
+        finally:
+            self._stack.pop()
+
+    def _evaluate(self, expr: ast.Expr, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        ev = self.evaluate
+        if isinstance(expr, ast.Literal):
+            return Sourced(expr.value, expr.loc)
+        if isinstance(expr, ast.Template):
+            return self._template(expr, scope, constant)
+        if isinstance(expr, ast.TupleExpr):
+            return Sourced([ev(i, scope, constant) for i in expr.items], expr.loc)
+        if isinstance(expr, ast.ObjectExpr):
+            return self._object(expr, scope, constant)
+        if isinstance(expr, ast.Variable | ast.GetAttr | ast.Index):
+            return self._traverse(expr, scope, constant)
+        if isinstance(expr, ast.Splat):
+            return self._splat(expr, scope, constant)
+        if isinstance(expr, ast.Conditional):
+            cond = ev(expr.cond, scope, constant)
+            if isinstance(cond.data, bool):
+                return ev(expr.if_true if cond.data else expr.if_false, scope, constant)
+            return _unknown(cond, "condition", expr.loc)
+        if isinstance(expr, ast.Binary):
+            return _binary(expr, ev(expr.left, scope, constant), ev(expr.right, scope, constant))
+        if isinstance(expr, ast.Unary):
+            return _unary(expr, ev(expr.operand, scope, constant))
+        if isinstance(expr, ast.Call):
+            return self._call(expr, scope, constant)
+        if isinstance(expr, ast.ForExpr):
+            return self._for(expr, scope, constant)
+        return Sourced(Unresolved(f"{expr.what} is not evaluated", expr.loc), expr.loc)
+
+    def _template(self, expr: ast.Template, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        if len(expr.parts) == 1 and not isinstance(expr.parts[0], str):
+            # "${x}" is x itself, whatever its type, and keeps where x was written
+            return self.evaluate(expr.parts[0], scope, constant)
+        text: list[str] = []
+        for part in expr.parts:
+            if isinstance(part, str):
+                text.append(part)
+                continue
+            value = self.evaluate(part, scope, constant)
+            rendered = _to_string(value.data)
+            if rendered is None:
+                return _unknown(value, "interpolation", expr.loc)
+            text.append(rendered)
+        return Sourced("".join(text), expr.loc)
+
+    def _object(self, expr: ast.ObjectExpr, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        out: dict[str, Sourced] = {}
+        for item in expr.items:
+            key = self.evaluate(item.key, scope, constant)
+            key_text = _to_string(key.data)
+            if key_text is None:
+                return _unknown(key, "object key", item.loc)
+            out[key_text] = self.evaluate(item.value, scope, constant)
+        return Sourced(out, expr.loc)
+
+    def _for(self, expr: ast.ForExpr, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        collection = self.evaluate(expr.collection, scope, constant)
+        items = _iterate(collection, keep_list_index=True)
+        if items is None:
+            return _unknown(collection, "for expression", expr.loc)
+        results: list[Sourced] = []
+        mapping: dict[str, Sourced] = {}
+        for k, v in items:
+            inner = dict(scope)
+            if expr.key_var:
+                inner[expr.key_var] = k
+            inner[expr.value_var] = v
+            if expr.cond is not None:
+                keep = self.evaluate(expr.cond, inner, constant)
+                if not isinstance(keep.data, bool):
+                    return _unknown(keep, "for condition", expr.loc)
+                if not keep.data:
+                    continue
+            value = self.evaluate(expr.value, inner, constant)
+            if expr.key is None:
+                results.append(value)
+                continue
+            key = self.evaluate(expr.key, inner, constant)
+            key_text = _to_string(key.data)
+            if key_text is None:
+                return _unknown(key, "for key", expr.loc)
+            if expr.group:
+                group = mapping.setdefault(key_text, Sourced([], expr.loc))
+                if isinstance(group.data, list):
+                    group.data.append(value)
+            elif key_text in mapping:
+                raise EvaluationError(f"duplicate key {key_text!r} in for expression")
+            else:
+                mapping[key_text] = value
+        if expr.key is None:
+            return Sourced(results, expr.loc)
+        return Sourced(mapping, expr.loc)
+
+    def _call(self, expr: ast.Call, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        from aksnetlint.resolve import terraform_functions as functions
+
+        name = expr.name.removeprefix("provider::")
+        if name in functions.LAZY_FUNCTIONS:
+            thunks = [self._thunk(arg, scope, constant) for arg in expr.args]
+            if name == "try":
+                result = functions.evaluate_try(thunks)
+            else:
+                result = functions.evaluate_can(thunks[0]) if thunks else Unresolved("can()")
+            return sourced(result, expr.loc)
+        args = [self.evaluate(arg, scope, constant) for arg in expr.args]
+        plain = [to_plain(a) for a in args]
+        if expr.expand_last and plain:
+            last = plain.pop()
+            if not isinstance(last, list):
+                return _unknown(args[-1], f"{name}(...)", expr.loc)
+            plain.extend(last)
+        result = functions.call(name, plain)
+        if isinstance(result, Sourced):
+            return result
+        return sourced(result, expr.loc)
+
+    def _thunk(self, arg: ast.Expr, scope: dict[str, Sourced],
+               constant: bool) -> Callable[[], object]:
+        def run() -> object:
+            value = self.evaluate(arg, scope, constant)
+            unknown = find_unresolved(value)
+            if unknown is not None and isinstance(value.data, Unresolved) and \
+                    unknown.reason.startswith(("no attribute", "no element", "no key")):
+                raise EvaluationError(unknown.reason)
+            return to_plain(value)
+
+        return run
+
+    def _splat(self, expr: ast.Splat, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        base = self.evaluate(expr.obj, scope, constant)
+        if isinstance(base.data, Unresolved):
+            return base
+        elements = base.data if isinstance(base.data, list) else (
+            [] if base.data is None else [base])
+        out: list[Sourced] = []
+        for element in elements:
+            value = element
+            for op in expr.ops:
+                key = op if isinstance(op, str) else self.evaluate(op, scope, constant)
+                value = self._step(value, key, expr.loc)
+            out.append(value)
+        return Sourced(out, expr.loc)
+
+    # -- references --------------------------------------------------------------------
+    def _traverse(self, expr: ast.Expr, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        root, ops = _flatten(expr)
+        if root.name in scope:  # a for-expression variable
+            return self._apply(scope[root.name], ops, 0, scope, constant, expr.loc)
+        if not ops:
+            return Sourced(Unresolved(f"unknown name '{root.name}'", expr.loc), expr.loc)
+        first = ops[0]
+        first_name = first if isinstance(first, str) else None
+        if constant:
+            return Sourced(Unresolved(f"'{root.name}' cannot be referred to here", expr.loc),
+                           expr.loc)
+        dotted = f"{root.name}.{first_name}" if first_name else None
+        if dotted and dotted in scope:  # each.key, count.index, iterator.value
+            return self._apply(scope[dotted], ops, 1, scope, constant, expr.loc)
+        if root.name == "var" and first_name:
+            if first_name not in self.var_values:
+                return Sourced(Unresolved(f"undeclared variable '{first_name}'", expr.loc),
+                               expr.loc)
+            return self._apply(self.var_values[first_name], ops, 1, scope, constant, expr.loc)
+        if root.name == "local" and first_name:
+            return self._apply(self._local(first_name, expr.loc), ops, 1, scope, constant,
+                               expr.loc)
+        if root.name in ("each", "count", "self"):
+            return Sourced(Unresolved(f"'{root.name}' used outside count/for_each", expr.loc),
+                           expr.loc)
+        if root.name == "path" and first_name in ("module", "root", "cwd"):
+            return self._apply(Sourced(".", expr.loc), ops, 1, scope, constant, expr.loc)
+        if root.name == "terraform":
+            return Sourced(Unresolved("terraform.* is known only at run time", expr.loc),
+                           expr.loc)
+        if root.name == "module":
+            return Sourced(Unresolved(f"module '{first_name}' outputs are not evaluated",
+                                      expr.loc), expr.loc)
+        if root.name == "data" and len(ops) >= 2 and isinstance(ops[1], str):
+            address = f"data.{first_name}.{ops[1]}"
+            return Sourced(Unresolved(f"{address} is read from Azure at plan time", expr.loc),
+                           expr.loc)
+        address = f"{root.name}.{first_name}"
+        resource = self.resources.get(address)
+        if resource is None:
+            return Sourced(Unresolved(f"reference to undeclared resource {address}", expr.loc),
+                           expr.loc)
+        return self._resource_ref(resource, ops[1:], scope, constant, expr.loc)
+
+    def _local(self, name: str, loc: Location) -> Sourced:
+        if name in self._local_cache:
+            return self._local_cache[name]
+        attr = self.locals.get(name)
+        if attr is None:
+            return Sourced(Unresolved(f"undeclared local '{name}'", loc), loc)
+        marker = ("local", name)
+        if marker in self._stack:
+            return Sourced(Unresolved(f"local '{name}' refers to itself", loc), loc)
+        self._stack.append(marker)
+        try:
+            value = self.evaluate(attr.value, {})
+        finally:
+            self._stack.pop()
+        self._local_cache[name] = value
+        return value
+
+    def _resource_ref(self, res: _Resource, ops: list[str | ast.Expr],
+                      scope: dict[str, Sourced], constant: bool, loc: Location) -> Sourced:
+        instances = self.instances(res)
+        multi = res.block.body.attributes.keys() & {"count", "for_each"}
+        if multi:
+            if not ops or isinstance(ops[0], str):
+                # the whole collection: a list (count) or map (for_each) of instance objects
+                objects = [self._instance_object(res, i, loc) for i in instances]
+                if "count" in multi:
+                    whole = Sourced(objects, loc)
+                else:
+                    whole = Sourced({str(i.key): o for i, o in zip(instances, objects,
+                                                                   strict=True)}, loc)
+                return self._apply(whole, ops, 0, scope, constant, loc)
+            key = self.evaluate(ops[0], scope, constant)
+            if isinstance(key.data, Unresolved):
+                return key
+            match = [i for i in instances if i.key == key.data or str(i.key) == str(key.data)]
+            if not match:
+                if any(i.present is None for i in instances):
+                    return Sourced(Unresolved(f"{res.address} has an unknown count", loc), loc)
+                return Sourced(Unresolved(f"no element {key.data!r} in {res.address}", loc), loc)
+            return self._apply(self._instance_object(res, match[0], loc), ops, 1, scope,
+                               constant, loc)
+        return self._apply(self._instance_object(res, instances[0], loc), ops, 0, scope,
+                           constant, loc)
+
+    def _instance_object(self, res: _Resource, instance: _Instance, loc: Location) -> Sourced:
+        """A resource instance as a value: written attributes, the rest known after apply."""
+        cache_key = (res.address, instance.key, "")
+        cached = self._attr_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        marker = ("resource", res.address, instance.key)
+        if marker in self._stack:
+            return Sourced(Unresolved(f"{res.address} refers to itself", loc), loc)
+        self._stack.append(marker)
+        try:
+            body = self.evaluate_body(res.block.body, instance.scope, res.address, instance.key)
+        finally:
+            self._stack.pop()
+        address = res.address + _key_suffix(instance.key)
+        assert isinstance(body.data, dict)
+        value = Sourced(_ResourceObject(address, body.data), res.block.loc)
+        self._attr_cache[cache_key] = value
+        return value
+
+    def _apply(self, value: Sourced, ops: list[str | ast.Expr], start: int,
+               scope: dict[str, Sourced], constant: bool, loc: Location) -> Sourced:
+        for op in ops[start:]:
+            key = op if isinstance(op, str) else self.evaluate(op, scope, constant)
+            value = self._step(value, key, loc)
+        return value
+
+    def _step(self, value: Sourced, key: str | Sourced, loc: Location) -> Sourced:
+        data = value.data
+        if isinstance(data, Unresolved | ResourceRef):
+            return value if isinstance(data, Unresolved) else Sourced(
+                Unresolved(f"{data} is known only after apply", loc), loc)
+        if isinstance(key, Sourced):
+            if isinstance(key.data, Unresolved):
+                return key
+            key_value: object = key.data
+        else:
+            key_value = key
+        if isinstance(data, _ResourceObject):
+            if isinstance(key_value, str) and key_value in data:
+                return data[key_value]
+            return Sourced(ResourceRef(data.address, str(key_value)), loc)
+        if isinstance(data, dict):
+            text = _to_string(key_value)
+            if text is not None and text in data:
+                return data[text]
+            return Sourced(Unresolved(f"no key {key_value!r}", loc), loc)
+        if isinstance(data, list):
+            if isinstance(key_value, bool) or not isinstance(key_value, int | float | str):
+                return Sourced(Unresolved(f"no element {key_value!r}", loc), loc)
+            try:
+                index = int(key_value)
+            except ValueError:
+                return Sourced(Unresolved(f"no attribute {key_value!r} on a list", loc), loc)
+            if 0 <= index < len(data):
+                return data[index]
+            return Sourced(Unresolved(f"no element {index} (length {len(data)})", loc), loc)
+        return Sourced(Unresolved(f"no attribute {key_value!r}", loc), loc)
+
+    # -- outputs -----------------------------------------------------------------------
+    def output(self, name: str) -> Sourced | None:
+        attr = self.outputs.get(name)
+        return None if attr is None else self.evaluate(attr.value, {})
+
+
+class _ResourceObject(dict[str, Sourced]):
+    """The value of a resource reference: its written attributes, by name."""
+
+    def __init__(self, address: str, attributes: dict[str, Sourced]) -> None:
+        super().__init__(attributes)
+        self.address = address
+
+
+def _flatten(expr: ast.Expr) -> tuple[ast.Variable, list[str | ast.Expr]]:
+    ops: list[str | ast.Expr] = []
+    node = expr
+    while True:
+        if isinstance(node, ast.GetAttr):
+            ops.append(node.name)
+            node = node.obj
+        elif isinstance(node, ast.Index):
+            ops.append(node.key)
+            node = node.obj
+        else:
+            break
+    if not isinstance(node, ast.Variable):
+        raise EvaluationError("unsupported reference")
+    ops.reverse()
+    return node, ops
+
+
+def _key_suffix(key: object) -> str:
+    if key is None:
+        return ""
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f'["{key}"]'
+
+
+def _at_attribute(value: Sourced, attr: ast.Attribute) -> Sourced:
+    """The attribute's value, remembering both where it was written and the attribute."""
+    return Sourced(value.data, value.loc or attr.loc, attr.loc)
+
+
+def _iterate(value: Sourced, keep_list_index: bool = False) -> list[tuple[Sourced, Sourced]] | None:
+    data = value.data
+    if isinstance(data, list):
+        if keep_list_index:
+            return [(Sourced(i, v.loc), v) for i, v in enumerate(data)]
+        # for_each over a set: key and value are the element
+        if any(not isinstance(v.data, str) for v in data):
+            return None
+        return [(v, v) for v in data]
+    if isinstance(data, dict):
+        return [(Sourced(k, v.loc), v) for k, v in sorted(data.items())]
+    return None
+
+
+def _unknown(value: Sourced, what: str, loc: Location) -> Sourced:
+    data = value.data
+    if isinstance(data, Unresolved):
+        return Sourced(data, loc)
+    if isinstance(data, ResourceRef):
+        return Sourced(Unresolved(f"{data} is known only after apply", loc), loc)
+    found = find_unresolved(value)
+    if found is not None:
+        return Sourced(found, loc)
+    return Sourced(Unresolved(f"{what}: unexpected {type(data).__name__}", loc), loc)
+
+
+def _to_string(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return None
+
+
+def _number(value: object) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _binary(expr: ast.Binary, left: Sourced, right: Sourced) -> Sourced:
+    a, b, op, loc = left.data, right.data, expr.op, expr.loc
+    for side in (left, right):
+        if isinstance(side.data, Unresolved | ResourceRef):
+            return _unknown(side, op, loc)
+    if op in ("==", "!="):
+        pa, pb = to_plain(left), to_plain(right)
+        if find_unresolved(pa) is not None or find_unresolved(pb) is not None:
+            return _unknown(left if find_unresolved(pa) else right, op, loc)
+        equal = pa == pb and type(pa) is type(pb) or (_number(pa) is not None and
+                                                      not isinstance(pa, str) and pa == pb)
+        return Sourced(equal if op == "==" else not equal, loc)
+    if op in ("&&", "||"):
+        if not isinstance(a, bool) or not isinstance(b, bool):
+            raise EvaluationError(f"'{op}' needs booleans")
+        return Sourced((a and b) if op == "&&" else (a or b), loc)
+    x, y = _number(a), _number(b)
+    if x is None or y is None:
+        raise EvaluationError(f"'{op}' needs numbers")
+    if op in ("<", ">", "<=", ">="):
+        result = {"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
+        return Sourced(result, loc)
+    if op in ("/", "%") and y == 0:
+        raise EvaluationError("division by zero")
+    arithmetic: dict[str, Callable[[float, float], float]] = {
+        "+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q,
+        "/": lambda p, q: p / q, "%": lambda p, q: p % q,
+    }
+    number = arithmetic[op](x, y)
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return Sourced(number, loc)
+
+
+def _unary(expr: ast.Unary, operand: Sourced) -> Sourced:
+    value = operand.data
+    if isinstance(value, Unresolved | ResourceRef):
+        return _unknown(operand, expr.op, expr.loc)
+    if expr.op == "!":
+        if not isinstance(value, bool):
+            raise EvaluationError("'!' needs a boolean")
+        return Sourced(not value, expr.loc)
+    number = _number(value)
+    if number is None:
+        raise EvaluationError("'-' needs a number")
+    return Sourced(-number, expr.loc)
+
+
+def load_var_file(path: Path, rel: str) -> ast.HclFile | tuple[str, dict[str, object]]:
+    """A `.tfvars` (HCL) or `.tfvars.json` file; errors are `ParseError`s."""
+    from aksnetlint.parsers.terraform import parse_terraform
+    from aksnetlint.sources import read_text
+
+    text = read_text(path, rel)
+    if path.name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(exc.msg, rel, exc.lineno, exc.colno) from None
+        if not isinstance(data, dict):
+            raise ParseError("a .tfvars.json file must hold an object", rel, 1, 1)
+        return rel, data
+    return parse_terraform(text, rel)
+
+
+__all__ = [
+    "AksnetlintError",
+    "ModuleEvaluator",
+    "TerraformModule",
+    "load_var_file",
+    "resolve_terraform",
+]
