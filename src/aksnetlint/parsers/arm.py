@@ -1,0 +1,347 @@
+"""ARM JSON templates and parameter files: text -> data plus a lazy source map.
+
+ARM accepts `//` and `/* */` comments and raw control characters inside strings. The text
+is decoded once with the C JSON decoder (`json.loads` speed); a file with comments gets
+them blanked in place first (every comment character becomes a space, newlines kept), so
+every line and column stays valid. Positions are found on demand: `SourceMap` indexes a
+container's children the first time a path goes through it (the C scanner skips each
+child), caches that index, and turns offsets into 1-based lines and columns. A template of
+several megabytes parses in tens of milliseconds; only the containers whose positions are
+asked for are ever indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import accumulate
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any, Literal
+
+from aksnetlint.errors import ParseError
+from aksnetlint.values import Location
+
+JsonPath = tuple["str | int", ...]
+Kind = Literal["template", "parameters"]
+
+MAX_DEPTH = 128
+"""Deepest nesting of objects and arrays accepted (real templates stay well under 40)."""
+
+BLUEPRINT_ARTIFACT_TYPE = "microsoft.blueprint/blueprints/artifacts"
+TEMPLATE_SCHEMA_MARK = "deploymenttemplate.json"
+PARAMETERS_SCHEMA_MARK = "deploymentparameters.json"
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_STRING_OR_COMMENT = re.compile(_STRING + r"|//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?", re.S)
+_STRING_ONLY = re.compile(_STRING, re.S)
+_NON_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"{": 1, "[": 1, "}": -1, "]": -1}
+_CONSTANT = re.compile(_STRING + r"|(-?(?:NaN|Infinity))", re.S)
+
+
+class _ConstantFound(Exception):
+    """Raised by the decoder hook on NaN/Infinity, which ARM JSON does not allow."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _ConstantFound(name)
+
+
+_DECODER = json.JSONDecoder(strict=False, parse_constant=_reject_constant)
+
+
+@dataclass(slots=True)
+class _Container:
+    """Where the children of one object or array are: key offset, value start, value end."""
+
+    members: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    items: list[tuple[int, int]] = field(default_factory=list)
+
+
+class SourceMap:
+    """Lazy positions of every value in one JSON text (see the module docstring)."""
+
+    __slots__ = ("path", "_text", "_line_starts", "_containers", "_root")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self._text = text
+        self._line_starts: list[int] | None = None
+        self._containers: dict[int, _Container] = {}
+        self._root = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+
+    def locate(self, path: JsonPath) -> Location:
+        """Where the value at `path` is written: its first character (the `{` of an
+        object), with the end position just after its last character."""
+        start, end = self._span(path)
+        return self._location(start, end)
+
+    def locate_key(self, path: JsonPath) -> Location | None:
+        """Where the key of the member at `path` is written (its opening quote); None for
+        the root and for array elements."""
+        if not path or isinstance(path[-1], int):
+            return None
+        container = self._container(self._span(path[:-1])[0])
+        key_offset = container.members[str(path[-1])][0]
+        return self._location(key_offset, self._key_end(key_offset))
+
+    def locate_in_string(self, path: JsonPath, index: int) -> Location:
+        """Where character `index` of the decoded string at `path` is written, counting
+        escape sequences (`\\"`, `\\u0041`) at their written width."""
+        start, end = self._span(path)
+        offset = start + 1
+        for _ in range(max(index, 0)):
+            if offset >= end - 1:
+                break
+            offset += _escape_width(self._text, offset)
+        return self._location(offset, offset + 1)
+
+    def _span(self, path: JsonPath) -> tuple[int, int]:
+        start, end = self._root, -1
+        for step in path:
+            container = self._container(start)
+            if isinstance(step, int):
+                start, end = container.items[step]
+            else:
+                _, start, end = container.members[step]
+        if end < 0:
+            end = self._end_of(start)
+        return start, end
+
+    def _end_of(self, start: int) -> int:
+        return int(_DECODER.scan_once(self._text, start)[1])  # type: ignore[attr-defined]
+
+    def _key_end(self, key_offset: int) -> int:
+        return int(scanstring(self._text, key_offset + 1, False)[1])
+
+    def _container(self, start: int) -> _Container:
+        found = self._containers.get(start)
+        if found is None:
+            found = self._index(start)
+            self._containers[start] = found
+        return found
+
+    def _index(self, start: int) -> _Container:
+        text = self._text
+        container = _Container()
+        opener = text[start]
+        if opener not in "{[":
+            raise KeyError(f"no object or array at offset {start}")
+        pos = _skip(text, start + 1)
+        closer = "}" if opener == "{" else "]"
+        scan = _DECODER.scan_once  # type: ignore[attr-defined]
+        while text[pos] != closer:
+            if opener == "{":
+                key, after = scanstring(text, pos + 1, False)
+                key_offset = pos
+                pos = _skip(text, _skip(text, after) + 1)
+                end = scan(text, pos)[1]
+                container.members[key] = (key_offset, pos, end)
+            else:
+                end = scan(text, pos)[1]
+                container.items.append((pos, end))
+            pos = _skip(text, end)
+            if text[pos] == ",":
+                pos = _skip(text, pos + 1)
+        return container
+
+    def _location(self, start: int, end: int) -> Location:
+        line, column = self._line_column(start)
+        end_line, end_column = self._line_column(end)
+        return Location(self.path, line, column, end_line, end_column)
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self._text))]
+        line = bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+
+def _skip(text: str, pos: int) -> int:
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _escape_width(text: str, offset: int) -> int:
+    """Written width of the string character at `offset` (1, or an escape's length)."""
+    if text[offset] != "\\":
+        return 1
+    if text[offset + 1] != "u":
+        return 2
+    code = int(text[offset + 2:offset + 6], 16)
+    if 0xD800 <= code < 0xDC00 and text[offset + 6:offset + 8] == "\\u":
+        return 12
+    return 6
+
+
+@dataclass(frozen=True, slots=True)
+class ArmDocument:
+    """A parsed JSON file: `data` (plain JSON values), what it is, and its source map.
+
+    `template_path` is where the deployment template sits inside `data`: `()` for a
+    template file, `("properties", "template")` for a Blueprint template artifact.
+    """
+
+    path: str
+    data: Any
+    kind: Kind | None
+    template_path: JsonPath
+    source: SourceMap
+
+    def locate(self, path: JsonPath) -> Location:
+        return self.source.locate(path)
+
+    def locate_key(self, path: JsonPath) -> Location | None:
+        return self.source.locate_key(path)
+
+    @property
+    def template(self) -> Any:
+        """The deployment template object (inside a Blueprint artifact, its template)."""
+        node = self.data
+        for step in self.template_path:
+            node = node[step]
+        return node
+
+
+def parse(text: str, path: str) -> ArmDocument:
+    """Parse JSON text (ARM flavour: comments, raw newlines in strings, a BOM) into an
+    `ArmDocument`; a `ParseError` with the real position on any defect."""
+    if text.startswith("\ufeff"):
+        text = text[1:]  # editors do not count a BOM as a column
+    text, data = _decode(text, path)
+    _check_depth(text, path)
+    kind, template_path = _classify_data(data)
+    return ArmDocument(path, data, kind, template_path, SourceMap(path, text))
+
+
+def parse_bytes(raw: bytes, path: str) -> ArmDocument:
+    """Decode UTF-8 (a BOM is accepted) and `parse`; non-UTF-8 is a positioned
+    `ParseError`."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path, line,
+                         column) from None
+    return parse(text, path)
+
+
+def classify(text: str, path: str = "<input>") -> Kind | None:
+    """"template", "parameters", or None for JSON that is not ARM. Text that names an ARM
+    schema but does not parse raises `ParseError`; other unparsable text is None."""
+    lowered = text.lower()
+    marks = (TEMPLATE_SCHEMA_MARK, PARAMETERS_SCHEMA_MARK, "microsoft.blueprint/blueprints")
+    if not any(mark in lowered for mark in marks):
+        return None
+    return parse(text, path).kind
+
+
+def classify_data(data: Any) -> Kind | None:
+    """What decoded JSON `data` is (see `classify`)."""
+    return _classify_data(data)[0]
+
+
+def _classify_data(data: Any) -> tuple[Kind | None, JsonPath]:
+    if not isinstance(data, dict):
+        return None, ()
+    schema = data.get("$schema")
+    if isinstance(schema, str):
+        lowered = schema.lower()
+        if TEMPLATE_SCHEMA_MARK in lowered:
+            return "template", ()
+        if PARAMETERS_SCHEMA_MARK in lowered:
+            return "parameters", ()
+    if _is_blueprint_template(data):
+        return "template", ("properties", "template")
+    return None, ()
+
+
+def _is_blueprint_template(data: dict[str, Any]) -> bool:
+    kind = data.get("kind")
+    rtype = data.get("type")
+    properties = data.get("properties")
+    return (isinstance(rtype, str) and rtype.lower() == BLUEPRINT_ARTIFACT_TYPE
+            and isinstance(kind, str) and kind.lower() == "template"
+            and isinstance(properties, dict) and isinstance(properties.get("template"), dict))
+
+
+def _decode(text: str, path: str) -> tuple[str, Any]:
+    """The text actually decoded (comments blanked when there are any) and its data."""
+    try:
+        return text, _load(text, path)
+    except json.JSONDecodeError as first:
+        blanked = _blank_comments(text, path)
+        if blanked == text:
+            raise _syntax_error(first, path) from None
+    try:
+        return blanked, _load(blanked, path)
+    except json.JSONDecodeError as exc:
+        raise _syntax_error(exc, path) from None
+
+
+def _load(text: str, path: str) -> Any:
+    try:
+        return _DECODER.decode(text)
+    except _ConstantFound as exc:
+        line, column = _position_of_constant(text)
+        raise ParseError(f"{exc.args[0]} is not valid JSON", path, line, column) from None
+    except RecursionError:
+        line, column = _position_of_depth(text, MAX_DEPTH)
+        raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", path, line,
+                         column) from None
+
+
+def _syntax_error(exc: json.JSONDecodeError, path: str) -> ParseError:
+    return ParseError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno)
+
+
+def _blank_comments(text: str, path: str) -> str:
+    """`text` with every comment character replaced by a space (newlines kept)."""
+
+    def blank(match: re.Match[str]) -> str:
+        token = match.group()
+        if token.startswith('"'):
+            return token
+        if token.startswith("/*") and not token.endswith("*/") or token == "/*/":
+            line, column = _line_column(text, match.start())
+            raise ParseError("unterminated /* comment", path, line, column)
+        return re.sub(r"[^\n]", " ", token)
+
+    return _STRING_OR_COMMENT.sub(blank, text)
+
+
+def _check_depth(text: str, path: str) -> None:
+    brackets = _NON_BRACKET.sub("", _STRING_ONLY.sub("", text))
+    if brackets and max(accumulate(map(_BRACKET_STEP.__getitem__, brackets))) > MAX_DEPTH:
+        line, column = _position_of_depth(text, MAX_DEPTH)
+        raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", path, line, column)
+
+
+def _position_of_depth(text: str, limit: int) -> tuple[int, int]:
+    depth = 0
+    for match in re.finditer(_STRING + r"|[\[\]{}]", text, re.S):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return _line_column(text, match.start())
+        elif token in "]}":
+            depth -= 1
+    return 1, 1
+
+
+def _position_of_constant(text: str) -> tuple[int, int]:
+    for match in _CONSTANT.finditer(text):
+        if match.group(1):
+            return _line_column(text, match.start())
+    return 1, 1
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
