@@ -105,8 +105,10 @@ def _parse_error(exc: Exception, path: str) -> ParseError:
     line = line if isinstance(line, int) and line > 0 else None
     column = column if isinstance(column, int) and column > 0 else None
     token = getattr(exc, "token", None)
-    if token is not None and str(token).strip():
-        message = f"unexpected {str(token).strip()[:40]!r}"
+    if token is not None and getattr(token, "type", "") == "$END":
+        message = "unexpected end of file (a '{', '[' or '(' is not closed)"
+    elif token is not None and str(token).strip():
+        message = f"unexpected {str(token).strip().splitlines()[0][:40]!r}"
         expected = getattr(exc, "expected", None)
         if expected:
             message += f", expected one of {', '.join(sorted(str(e) for e in expected)[:6])}"
