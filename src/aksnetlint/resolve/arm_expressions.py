@@ -401,7 +401,7 @@ class _FunctionScope:
         return self._outer.user_function(name)
 
 
-def lookup_key(mapping: Mapping[str, Sourced], name: str) -> str | None:
+def lookup_key(mapping: Mapping[str, object], name: str) -> str | None:
     """The key of `mapping` matching `name`: exactly, else ignoring case (ARM property
     names are case-insensitive)."""
     if name in mapping:
