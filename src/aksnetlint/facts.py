@@ -47,7 +47,7 @@ def hybrid_evidence(deployment: Deployment) -> tuple[Evidence, ...]:
     for vnet in deployment.vnets:
         custom = _custom_dns(vnet)
         if custom:
-            where = vnet.dns_servers.where or vnet.decl
+            where = vnet.dns_servers.loc or vnet.decl
             found.append(Evidence(
                 f"VNet '{_name(vnet.name.value)}' uses custom DNS servers {', '.join(custom)}",
                 where, vnet.key))
