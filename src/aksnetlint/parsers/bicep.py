@@ -35,15 +35,17 @@ _N = TypeVar("_N")
 
 _TOKEN_RE = re.compile(
     r"""
-    (?P<ws>[ \t\f\v]+)
-    |(?P<nl>(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*)
+    [ \t\f\v]*
+    (?:(?P<nl>(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*)
     |(?P<lcom>//[^\r\n]*)
     |(?P<bcom>/\*(?s:.*?)\*/)
     |(?P<ml>'''(?s:.*?)''')
+    |(?P<bad>/\*|''')
     |(?P<sq>')
     |(?P<id>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<int>[0-9]+)
     |(?P<op>\.\.\.|=>|::|\?\?|==|!=|=~|!~|<=|>=|&&|\|\||[{}()\[\],:.=?!<>+\-*/%@|])
+    |(?P<end>\Z))
     """,
     re.VERBOSE,
 )
@@ -52,6 +54,8 @@ _STRING_SEGMENT_RE = re.compile(r"(?:[^'\\$\r\n]+|\\[^\r\n]|\$(?!\{))*")
 _ESCAPE_RE = re.compile(r"\\(?:u\{([0-9A-Fa-f]{1,6})\}|(.))")
 _SIMPLE_ESCAPES = {"\\": "\\", "'": "'", "n": "\n", "r": "\r", "t": "\t", "$": "$"}
 _LINE_BREAK_RE = re.compile(r"\r\n?|\n")
+_WHITESPACE_RE = re.compile(r"[ \t\f\v]*")
+_BRACKETS = frozenset("{}()")
 
 # Token kinds that are not punctuation (punctuation tokens have their text as kind).
 ID, INT, NL, EOF = "id", "int", "nl", "eof"
@@ -101,9 +105,11 @@ class _Source:
         return index + 1, offset - self.line_starts[index] + 1
 
     def loc(self, start: int, end: int) -> Location:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Location(self.path, line, column, end_line, end_column)
+        starts = self.line_starts
+        first = bisect_right(starts, start) - 1
+        last = bisect_right(starts, end, first) - 1
+        return Location(self.path, first + 1, start - starts[first] + 1, last + 1,
+                        end - starts[last] + 1)
 
     def error(self, message: str, offset: int) -> ParseError:
         line, column = self.position(offset)
@@ -132,30 +138,36 @@ class _Lexer:
 
     def run(self) -> None:
         text = self.src.text
-        pos, length = 0, len(text)
+        tokens = self.tokens
         match = _TOKEN_RE.match
-        while pos < length:
+        pos = 0
+        while True:
             m = match(text, pos)
-            if m is None:
+            kind = m.lastgroup if m is not None else None
+            if m is None or kind is None or kind == "bad":
                 raise self._bad_character(pos)
-            kind = m.lastgroup
-            end = m.end()
-            if kind == "ws":
-                pass
-            elif kind == "id" or kind == "int" or kind == "nl":
-                self.tokens.append(_Token(kind, pos, end, m.group()))
-            elif kind == "op":
-                end = self._operator(m.group(), pos, end)
+            start, end = m.start(kind), m.end()
+            if kind == "op":
+                value = m.group(kind)
+                if value in _BRACKETS:
+                    end = self._operator(value, start, end)
+                else:
+                    tokens.append(_Token(value, start, end, value))
+            elif kind == "id" or kind == "nl" or kind == "int":
+                tokens.append(_Token(kind, start, end, m.group(kind)))
             elif kind == "sq":
-                end = self._string(pos, pos + 1, STR, STR_HEAD)
+                end = self._string(start, end, STR, STR_HEAD)
             elif kind == "ml":
-                self._multiline(m.group(), pos, end)
+                self._multiline(m.group(kind), start, end)
+            elif kind == "end":
+                break
             else:
-                self._comment(m.group(), pos, end, kind == "bcom")
+                self._comment(m.group(kind), start, end, kind == "bcom")
             pos = end
-        self._finish(length)
+        self._finish(len(text))
 
     def _bad_character(self, pos: int) -> ParseError:
+        pos = _WHITESPACE_RE.match(self.src.text, pos).end()  # type: ignore[union-attr]
         char = self.src.text[pos]
         if self.src.text.startswith("/*", pos):
             return self.src.error("unterminated block comment: missing '*/'", pos)
