@@ -1,0 +1,1 @@
+﻿param withBom string = 'x'

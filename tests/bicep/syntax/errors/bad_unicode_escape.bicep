@@ -1,0 +1,3 @@
+// error: 3:11
+// message: invalid code point
+var a = 'x\u{110000}'

@@ -1,0 +1,4 @@
+// error: 4:1
+// message: a decorator cannot be applied to 'targetScope'
+@description('x')
+targetScope = 'subscription'

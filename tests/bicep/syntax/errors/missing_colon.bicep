@@ -1,0 +1,5 @@
+// error: 4:8
+// message: expected ':' after the property name
+var o = {
+  name 'x'
+}

@@ -1,0 +1,3 @@
+// error: 3:20
+// message: expected a new line after the declaration
+param a string = 1 2

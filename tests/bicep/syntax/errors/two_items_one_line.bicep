@@ -1,0 +1,3 @@
+// error: 3:12
+// message: expected ',', a new line or ']'
+var a = [1 2]

@@ -1,0 +1,8 @@
+using 'main.bicep'
+extends 'base.bicepparam'
+
+param namePrefix = 'Dev'
+param tags = {
+  ...base.tags
+  region: 'westus2'
+}

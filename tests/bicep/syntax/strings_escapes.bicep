@@ -1,0 +1,7 @@
+var quote = 'it\'s'
+var backslash = 'C:\\temp'
+var newline = 'line1\nline2'
+var tabbed = 'a\tb\rc'
+var dollar = 'cost: \${notInterpolated}'
+var unicode = 'smile \u{1F600} and \u{e9}'
+var loneDollar = 'price $5 and $'

@@ -1,0 +1,6 @@
+targetScope = 'subscription'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-aks'
+  location: 'westeurope'
+}

@@ -1,0 +1,6 @@
+using none
+
+param namePrefix = 'Prod'
+param tags = {
+  environment: 'dev'
+}
