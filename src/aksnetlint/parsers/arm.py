@@ -76,7 +76,7 @@ class SourceMap:
     def locate(self, path: JsonPath) -> Location:
         """Where the value at `path` is written: its first character (the `{` of an
         object), with the end position just after its last character."""
-        start, end = self._span(path)
+        start, end = self.span(path)
         return self._location(start, end)
 
     def locate_key(self, path: JsonPath) -> Location | None:
@@ -84,14 +84,14 @@ class SourceMap:
         the root and for array elements."""
         if not path or isinstance(path[-1], int):
             return None
-        container = self._container(self._span(path[:-1])[0])
+        container = self._container(self.span(path[:-1])[0])
         key_offset = container.members[str(path[-1])][0]
         return self._location(key_offset, self._key_end(key_offset))
 
     def locate_in_string(self, path: JsonPath, index: int) -> Location:
         """Where character `index` of the decoded string at `path` is written, counting
         escape sequences (`\\"`, `\\u0041`) at their written width."""
-        start, end = self._span(path)
+        start, end = self.span(path)
         offset = start + 1
         for _ in range(max(index, 0)):
             if offset >= end - 1:
@@ -99,17 +99,28 @@ class SourceMap:
             offset += _escape_width(self._text, offset)
         return self._location(offset, offset + 1)
 
-    def _span(self, path: JsonPath) -> tuple[int, int]:
+    def span(self, path: JsonPath) -> tuple[int, int]:
+        """Offsets of the first character of the value at `path` and just after its last;
+        `LookupError` when there is no such value."""
         start, end = self._root, -1
         for step in path:
-            container = self._container(start)
-            if isinstance(step, int):
-                start, end = container.items[step]
-            else:
-                _, start, end = container.members[step]
+            start, end = self.child_span(start, step)
         if end < 0:
             end = self._end_of(start)
         return start, end
+
+    def child_span(self, start: int, step: str | int) -> tuple[int, int]:
+        """`span` of member or element `step` of the container starting at `start`
+        (walking from a known container instead of from the root)."""
+        container = self._container(start)
+        if isinstance(step, int):
+            return container.items[step]
+        _, value_start, value_end = container.members[step]
+        return value_start, value_end
+
+    def location(self, start: int, end: int) -> Location:
+        """The Location of the text between two offsets."""
+        return self._location(start, end)
 
     def _end_of(self, start: int) -> int:
         return int(_DECODER.scan_once(self._text, start)[1])  # type: ignore[attr-defined]

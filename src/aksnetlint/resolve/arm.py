@@ -45,7 +45,7 @@ from aksnetlint.resolve.arm_functions import (
     provider_path,
 )
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
-from aksnetlint.values import Sourced, Unresolved
+from aksnetlint.values import Location, Sourced, Unresolved
 
 __all__ = ["MAX_COPIES", "arm_resource_key", "find_parameter_files", "resolve_arm",
            "resolve_document"]
@@ -380,13 +380,20 @@ class _Resolver:
 
     # -- values -----------------------------------------------------------------------------
 
-    def value(self, document: ArmDocument, path: JsonPath, raw: Any, scope: _Scope) -> Sourced:
-        """A JSON value with every expression evaluated and every element located."""
+    def value(self, document: ArmDocument, path: JsonPath, raw: Any, scope: _Scope,
+              span: tuple[int, int] | None = None) -> Sourced:
+        """A JSON value with every expression evaluated and every element located.
+        `span` (the value's offsets, when the caller has them) saves a walk from the
+        root of the document."""
+        source = document.source
+        if span is None:
+            span = source.span(path)
+        loc = source.location(*span)
         if isinstance(raw, str):
-            return self.string(document, path, raw, scope)
-        loc = document.locate(path)
+            return self.string(document, path, raw, scope, loc)
         if isinstance(raw, list):
-            return Sourced([self.value(document, (*path, i), item, scope)
+            return Sourced([self.value(document, (*path, i), item, scope,
+                                       source.child_span(span[0], i))
                             for i, item in enumerate(raw)], loc)
         if isinstance(raw, dict):
             result: dict[str, Sourced] = {}
@@ -396,17 +403,20 @@ class _Resolver:
                         loop_path = (*path, key, position)
                         result[loop["name"]] = self.copy_loop(document, loop_path, loop, scope)
                 else:
-                    result[key] = self.value(document, (*path, key), item, scope)
+                    result[key] = self.value(document, (*path, key), item, scope,
+                                             source.child_span(span[0], key))
             return Sourced(result, loc)
         return Sourced(raw, loc)
 
-    def string(self, document: ArmDocument, path: JsonPath, raw: str,
-               scope: _Scope) -> Sourced:
-        loc = document.locate(path)
+    def string(self, document: ArmDocument, path: JsonPath, raw: str, scope: _Scope,
+               loc: Location) -> Sourced:
+        """A JSON string: literal text, or its expression evaluated. A value written
+        elsewhere (a parameter file, a default, a variable) keeps its own location and
+        gets `at` = this property."""
         if not is_expression(raw):
             return Sourced(literal_text(raw), loc)
         try:
-            return evaluate(parse_expression(raw), Frame(loc, scope, FUNCTIONS))
+            result = evaluate(parse_expression(raw), Frame(loc, scope, FUNCTIONS))
         except ExpressionError as exc:
             at = document.source.locate_in_string(path, min(exc.offset, len(raw) - 1))
             self.error(EvaluationError(f"invalid expression: {exc.message}", at.path,
@@ -416,6 +426,9 @@ class _Resolver:
             self.error(EvaluationError("expression nests too deeply to evaluate", loc.path,
                                        loc.line, loc.column))
             return Sourced(Unresolved("expression nests too deeply", loc), loc)
+        if result.loc != loc and result.at is None:
+            return Sourced(result.data, result.loc, loc)
+        return result
 
     def copy_loop(self, document: ArmDocument, path: JsonPath, loop: Any,
                   scope: _Scope) -> Sourced:
