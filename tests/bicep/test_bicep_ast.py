@@ -564,3 +564,17 @@ def test_bicepparam_using_none_extends_var_import() -> None:
     assert [v.name for v in mixed.variables] == ["prefix", "env"]
     imports = [d for d in mixed.declarations if isinstance(d, ast.Import)]
     assert len(imports) == 2 and imports[1].wildcard is not None
+
+
+def test_diagnostic_pragmas_are_kept_as_directives() -> None:
+    tree = load("pragmas.bicep")
+    pragmas = [(c.loc.line, c.loc.column, c.content) for c in tree.comments if c.directive]
+    assert pragmas == [
+        (1, 1, "disable-next-line no-unused-params"),
+        (4, 3, "disable-next-line no-hardcoded-location BCP081"),
+        (7, 1, "disable-diagnostics no-unused-vars"),
+        (9, 1, "restore-diagnostics no-unused-vars"),
+    ]
+    choice = tree.declarations[-1]
+    assert isinstance(choice, ast.TypeDecl) and isinstance(choice.type, ast.TypeObject)
+    assert isinstance(choice.type.properties[0].type, ast.TypeUnion)

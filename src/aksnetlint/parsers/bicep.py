@@ -39,6 +39,7 @@ _TOKEN_RE = re.compile(
     (?:(?P<nl>(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*)
     |(?P<lcom>//[^\r\n]*)
     |(?P<bcom>/\*(?s:.*?)\*/)
+    |(?P<pragma>\#(?:disable-next-line|disable-diagnostics|restore-diagnostics)\b[^\r\n]*)
     |(?P<ml>'''(?s:.*?)''')
     |(?P<bad>/\*|''')
     |(?P<sq>')
@@ -162,7 +163,7 @@ class _Lexer:
             elif kind == "end":
                 break
             else:
-                self._comment(m.group(kind), start, end, kind == "bcom")
+                self._comment(m.group(kind), start, end, kind)
             pos = end
         self._finish(len(text))
 
@@ -176,8 +177,9 @@ class _Lexer:
         shown = char if char.isprintable() else f"U+{ord(char):04X}"
         return self.src.error(f"unexpected character '{shown}'", pos)
 
-    def _comment(self, text: str, start: int, end: int, block: bool) -> None:
-        self.comments.append(ast.Comment(text=text, block=block, loc=self.src.loc(start, end)))
+    def _comment(self, text: str, start: int, end: int, kind: str) -> None:
+        self.comments.append(ast.Comment(text=text, block=kind == "bcom",
+                                         directive=kind == "pragma", loc=self.src.loc(start, end)))
 
     def _operator(self, op: str, start: int, end: int) -> int:
         if op == "{":
@@ -533,8 +535,6 @@ class _Parser:
                   keyword: _Token) -> ast.TypeDecl:
         name = self.name("a type name")
         self.expect("=")
-        if self.at(NL) and self.next_significant().kind == "|":
-            self.skip_newlines()
         type_ = self.type_expr()
         return ast.TypeDecl(name=name.value, name_loc=name.loc, type=type_,
                             loc=self.loc(start), decorators=decorators)
@@ -1006,6 +1006,8 @@ class _Parser:
 
     def type_expr(self) -> ast.TypeExpr:
         self.enter()
+        if self.at(NL) and self.next_significant().kind == "|":
+            self.skip_newlines()  # a union written one member a line, after `=` or `:`
         start = self.cur().start
         leading = self.accept("|") is not None
         members = [self.type_postfix()]

@@ -31,15 +31,19 @@ class Node:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Comment(Node):
-    """A `// line` or `/* block */` comment; `text` is exactly as written, markers included."""
+    """A `// line` or `/* block */` comment, or (`directive`) a Bicep diagnostics pragma such
+    as `#disable-next-line no-unused-params`; `text` is exactly as written, markers included."""
 
     text: str
     block: bool
     loc: Location
+    directive: bool = False
 
     @property
     def content(self) -> str:
-        """The comment without its markers, stripped of surrounding whitespace."""
+        """The text without its markers (`//`, `/* */`, `#`), stripped of surrounding space."""
+        if self.directive:
+            return self.text[1:].strip()
         body = self.text[2:-2] if self.block else self.text[2:]
         return body.strip()
 

@@ -1,0 +1,3 @@
+// error: 3:1
+// message: unexpected character '#'
+#pragma once
