@@ -22,6 +22,7 @@ class Loaded:
     errors: list[FileError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: int = 0
+    called: set[Path] = field(default_factory=set)  # folders used as child modules
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,22 +36,82 @@ def file_error(exc: AksnetlintError, default_path: str) -> FileError:
     return FileError(exc.path or default_path, exc.message, exc.line, exc.column)
 
 
-def load_terraform(unit: Unit, options: LoadOptions) -> Loaded:
-    from aksnetlint.normalise.terraform import normalise_terraform
+def _parse_module_folder(folder: Path, files: list[Path], options: LoadOptions,
+                         loaded: Loaded) -> object:
     from aksnetlint.parsers.terraform import parse_terraform
-    from aksnetlint.resolve.terraform import TerraformModule, load_var_file, resolve_terraform
+    from aksnetlint.resolve.terraform import TerraformModule
     from aksnetlint.sources import read_text
 
-    loaded = Loaded()
-    folder_rel = relative(unit.path, options.root)
-    module = TerraformModule(folder_rel)
-    for path in unit.files:
+    module = TerraformModule(relative(folder, options.root))
+    for path in files:
         rel = relative(path, options.root)
         loaded.files += 1
         try:
             module.files.append(parse_terraform(read_text(path, rel), rel))
         except AksnetlintError as exc:
             loaded.errors.append(file_error(exc, rel))
+    return module
+
+
+def _module_loader(root_folder: Path, options: LoadOptions, loaded: Loaded) -> object:
+    """Finds called modules: local paths beside the caller, registry and git modules
+    through `.terraform/modules/modules.json` when `terraform init` has run."""
+    import json
+
+    from aksnetlint.resolve.terraform import ModuleLoader, TerraformModule
+    from aksnetlint.values import Location, Unresolved
+
+    manifest: dict[str, Path] = {}
+    manifest_file = root_folder / ".terraform" / "modules" / "modules.json"
+    if manifest_file.is_file():
+        try:
+            data = json.loads(manifest_file.read_text(encoding="utf-8"))
+            for entry in data.get("Modules", []):
+                if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
+                    manifest[str(entry["Key"])] = (root_folder / str(entry["Dir"])).resolve()
+        except (OSError, ValueError, AttributeError) as exc:
+            loaded.errors.append(FileError(relative(manifest_file, options.root),
+                                           f"cannot read module manifest: {exc}"))
+    cache: dict[Path, TerraformModule] = {}
+
+    class FileModuleLoader(ModuleLoader):
+        def load(self, caller: TerraformModule, source: str, key: str,
+                 loc: Location) -> TerraformModule | Unresolved:
+            if source.startswith(("./", "../")) or source in (".", ".."):
+                folder = (options.root / caller.folder / source).resolve()
+            elif key in manifest:
+                folder = manifest[key]
+            else:
+                return Unresolved(f"module '{key}' ({source}) is not downloaded; run "
+                                  "`terraform init` to let aksnetlint read it", loc)
+            if not folder.is_dir():
+                loaded.errors.append(FileError(loc.path, f"module folder {source!r} not found",
+                                               loc.line, loc.column))
+                return Unresolved(f"module folder {source!r} not found", loc)
+            if folder not in cache:
+                files = sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
+                module = _parse_module_folder(folder, files, options, loaded)
+                assert isinstance(module, TerraformModule)
+                cache[folder] = module
+                loaded.called.add(folder)
+            return cache[folder]
+
+    return FileModuleLoader()
+
+
+def load_terraform(unit: Unit, options: LoadOptions) -> Loaded:
+    from aksnetlint.normalise.terraform import normalise_terraform
+    from aksnetlint.resolve.terraform import (
+        ModuleLoader,
+        TerraformModule,
+        load_var_file,
+        resolve_terraform,
+    )
+
+    loaded = Loaded()
+    folder_rel = relative(unit.path, options.root)
+    module = _parse_module_folder(unit.path, unit.files, options, loaded)
+    assert isinstance(module, TerraformModule)
     for path in _var_files(unit.path, options.var_files):
         rel = relative(path, options.root)
         loaded.files += 1
@@ -60,7 +121,9 @@ def load_terraform(unit: Unit, options: LoadOptions) -> Loaded:
             loaded.errors.append(file_error(exc, rel))
     if not module.files:
         return loaded
-    resolution = resolve_terraform(module)
+    loader = _module_loader(unit.path, options, loaded)
+    assert isinstance(loader, ModuleLoader)
+    resolution = resolve_terraform(module, loader)
     loaded.errors.extend(file_error(e, folder_rel) for e in resolution.errors)
     loaded.notes.extend(resolution.notes)
     loaded.deployments.append(normalise_terraform(resolution.resources, folder_rel))

@@ -50,11 +50,14 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None) -
     found = discover(paths, root, options.excludes)
     result.errors.extend(found.errors)
     load_options = LoadOptions(root, options.var_files, options.param_files)
-    for unit in found.units:
-        loader = LOADERS.get(unit.format)
-        if loader is None:
+    loads = [(unit, LOADERS[unit.format](unit, load_options)) for unit in found.units
+             if unit.format in LOADERS]
+    # a folder another scanned module calls is part of that deployment, not a root of its
+    # own: scanning it alone would judge its variables without the caller's values
+    called = {folder for _, loaded in loads for folder in loaded.called}
+    for unit, loaded in loads:
+        if unit.format == "terraform" and unit.path in called:
             continue
-        loaded = loader(unit, load_options)
         result.files_scanned += loaded.files
         result.errors.extend(loaded.errors)
         result.notes.extend(loaded.notes)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aksnetlint.errors import AksnetlintError, EvaluationError, ParseError
@@ -37,11 +37,25 @@ _UNKNOWN_PREFIXES = ("data",)
 
 @dataclass(slots=True)
 class TerraformModule:
-    """The parsed files of one module folder."""
+    """The parsed files of one module folder (`folder` relative to the scan root)."""
 
     folder: str
     files: list[ast.HclFile] = field(default_factory=list)
     var_files: list[ast.HclFile | tuple[str, dict[str, object]]] = field(default_factory=list)
+
+
+class ModuleLoader:
+    """Finds and parses called modules. `load(caller_folder, source, key)` returns the child
+    module, or an `Unresolved` saying why it is not available (registry module not
+    downloaded); errors (missing folder) are reported through `errors`."""
+
+    def load(self, caller: TerraformModule, source: str, key: str,
+             loc: Location) -> TerraformModule | Unresolved:
+        del caller, key, loc
+        return Unresolved(f"module source {source!r} is not read in this scan")
+
+
+MAX_MODULE_DEPTH = 16
 
 
 @dataclass(slots=True)
@@ -64,22 +78,39 @@ class _Instance:
     present: bool | None
 
 
-class _Cycle(Exception):
-    pass
-
-
-def resolve_terraform(module: TerraformModule) -> Resolution:
-    """Evaluate every managed resource of `module` into `ResolvedResource`s."""
-    evaluator = ModuleEvaluator(module)
+def resolve_terraform(module: TerraformModule, loader: ModuleLoader | None = None) -> Resolution:
+    """Evaluate every managed resource of `module` (and the modules it calls) into
+    `ResolvedResource`s."""
+    evaluator = ModuleEvaluator(module, loader=loader)
     return evaluator.resolve()
+
+
+@dataclass(slots=True)
+class _Child:
+    """One instance of a `module` block: its evaluator, or why it is unavailable."""
+
+    key: int | str | None
+    evaluator: ModuleEvaluator | None
+    unavailable: Unresolved | None
+    present: bool | None
 
 
 class ModuleEvaluator:
     """Holds one module's declarations and evaluates expressions against them."""
 
-    def __init__(self, module: TerraformModule) -> None:
+    def __init__(self, module: TerraformModule, loader: ModuleLoader | None = None,
+                 prefix: str = "", inputs: dict[str, Sourced] | None = None,
+                 resolution: Resolution | None = None, chain: tuple[str, ...] = (),
+                 key_path: str = "") -> None:
         self.module = module
-        self.resolution = Resolution()
+        self.loader = loader or ModuleLoader()
+        self.prefix = prefix
+        self.inputs = inputs
+        self.chain = (*chain, module.folder)
+        self.key_path = key_path  # "net.aks": module names from the root, for modules.json
+        self.module_calls: dict[str, ast.Block] = {}
+        self._children: dict[str, list[_Child]] = {}
+        self.resolution = resolution if resolution is not None else Resolution()
         self.variables: dict[str, ast.Block] = {}
         self.locals: dict[str, ast.Attribute] = {}
         self.resources: dict[str, _Resource] = {}
@@ -107,14 +138,16 @@ class ModuleEvaluator:
         elif block.type in ("resource", "data") and len(block.labels) == 2:
             res = _Resource(block.type, block.labels[0], block.labels[1], block)
             self.resources[res.address] = res
+        elif block.type == "module" and len(block.labels) == 1:
+            self.module_calls[block.labels[0]] = block
         elif block.type == "output" and len(block.labels) == 1:
             value = block.body.attributes.get("value")
             if value is not None:
                 self.outputs[block.labels[0]] = value
 
     def _bind_variables(self) -> None:
-        given: dict[str, Sourced] = {}
-        for var_file in self.module.var_files:
+        given: dict[str, Sourced] = dict(self.inputs or {})
+        for var_file in self.module.var_files if self.inputs is None else ():
             if isinstance(var_file, ast.HclFile):
                 for attr in var_file.body.attributes.values():
                     given[attr.name] = self._evaluate_constant(attr.value)
@@ -139,19 +172,125 @@ class ModuleEvaluator:
         return self.evaluate(expr, {}, constant=True)
 
     # -- resources ---------------------------------------------------------------------
-    def resolve(self) -> Resolution:
+    def resolve(self, present: bool | None = True) -> Resolution:
         for res in self.resources.values():
             if res.mode != "resource":
                 continue
             for instance in self.instances(res):
                 if instance.present is False:
                     continue
-                self.resolution.resources.append(self._resolved(res, instance))
+                resolved = self._resolved(res, instance)
+                if present is None or instance.present is None:
+                    resolved = replace(resolved, present=None)
+                self.resolution.resources.append(resolved)
+        for name in self.module_calls:
+            for child in self.children(name):
+                if child.evaluator is not None and child.present is not False:
+                    both = None if (present is None or child.present is None) else True
+                    child.evaluator.resolve(both)
         return self.resolution
+
+    # -- modules -----------------------------------------------------------------------
+    def children(self, name: str) -> list[_Child]:
+        """The instances of `module "name"`, each with its own evaluator."""
+        cached = self._children.get(name)
+        if cached is not None:
+            return cached
+        self._children[name] = []  # a module that reaches itself sees no instances
+        block = self.module_calls[name]
+        attrs = block.body.attributes
+        source_attr = attrs.get("source")
+        source = self.evaluate(source_attr.value, {}) if source_attr else None
+        if source is None or not isinstance(source.data, str):
+            why = Unresolved(f"module '{name}' has no literal source", block.loc)
+            result = [_Child(None, None, why, True)]
+            self._children[name] = result
+            return result
+        if "count" in attrs:
+            instances = self._count_instances(attrs["count"])
+        elif "for_each" in attrs:
+            instances = self._for_each_instances(attrs["for_each"])
+        else:
+            instances = [_Instance(None, {}, True)]
+        key_path = f"{self.key_path}.{name}" if self.key_path else name
+        loaded = self._load_module(source.data, key_path, source_attr.loc if source_attr
+                                   else block.loc)
+        result = []
+        for instance in instances:
+            if isinstance(loaded, Unresolved):
+                result.append(_Child(instance.key, None, loaded, instance.present))
+                continue
+            inputs = {}
+            for arg, attr in attrs.items():
+                if arg in ("source", "version", "count", "for_each", "providers", "depends_on"):
+                    continue
+                value = self.evaluate(attr.value, instance.scope)
+                inputs[arg] = Sourced(value.data, value.loc or attr.loc, attr.loc)
+            prefix = f"{self.prefix}module.{name}{_key_suffix(instance.key)}."
+            evaluator = ModuleEvaluator(loaded, self.loader, prefix, inputs, self.resolution,
+                                        self.chain, key_path)
+            result.append(_Child(instance.key, evaluator, None, instance.present))
+        self._children[name] = result
+        return result
+
+    def _load_module(self, source: str, key_path: str,
+                     loc: Location) -> TerraformModule | Unresolved:
+        if len(self.chain) >= MAX_MODULE_DEPTH:
+            self.resolution.errors.append(EvaluationError(
+                f"modules nested more than {MAX_MODULE_DEPTH} deep", loc.path, loc.line,
+                loc.column))
+            return Unresolved("module nesting too deep", loc)
+        child = self.loader.load(self.module, source, key_path, loc)
+        if isinstance(child, TerraformModule) and child.folder in self.chain:
+            self.resolution.errors.append(EvaluationError(
+                f"module cycle: {' -> '.join((*self.chain, child.folder))}", loc.path,
+                loc.line, loc.column))
+            return Unresolved("module cycle", loc)
+        return child
+
+    def _module_ref(self, name: str, ops: list[str | ast.Expr], scope: dict[str, Sourced],
+                    constant: bool, loc: Location) -> Sourced:
+        if name not in self.module_calls:
+            return Sourced(Unresolved(f"reference to undeclared module '{name}'", loc), loc)
+        children = self.children(name)
+        attrs = self.module_calls[name].body.attributes
+        multi = "count" in attrs or "for_each" in attrs
+        if not multi:
+            return self._apply(self._outputs_of(children[0], loc), ops, 0, scope, constant, loc)
+        if ops and not isinstance(ops[0], str):
+            key = self.evaluate(ops[0], scope, constant)
+            if isinstance(key.data, Unresolved):
+                return key
+            match = [c for c in children if c.key == key.data or str(c.key) == str(key.data)]
+            if not match:
+                if any(c.present is None for c in children):
+                    return Sourced(Unresolved(f"module.{name} has an unknown count", loc), loc)
+                return Sourced(Unresolved(f"no element {key.data!r} in module.{name}", loc), loc)
+            return self._apply(self._outputs_of(match[0], loc), ops, 1, scope, constant, loc)
+        objects = [self._outputs_of(c, loc) for c in children]
+        if "count" in attrs:
+            return self._apply(Sourced(objects, loc), ops, 0, scope, constant, loc)
+        whole = Sourced({str(c.key): o for c, o in zip(children, objects, strict=True)}, loc)
+        return self._apply(whole, ops, 0, scope, constant, loc)
+
+    def _outputs_of(self, child: _Child, loc: Location) -> Sourced:
+        if child.evaluator is None:
+            reason = child.unavailable or Unresolved("module unavailable", loc)
+            return Sourced(reason, loc)
+        if child.present is None:
+            return Sourced(Unresolved("module instance may not exist (unknown count)", loc),
+                           loc)
+        evaluator = child.evaluator
+        outputs = {}
+        for out_name in evaluator.outputs:
+            value = evaluator.output(out_name)
+            if value is not None:
+                outputs[out_name] = value
+        return Sourced(outputs, loc)
 
     def _resolved(self, res: _Resource, instance: _Instance) -> ResolvedResource:
         body = self.evaluate_body(res.block.body, instance.scope, res.address, instance.key)
-        address = res.address + _key_suffix(instance.key)
+        address = self.prefix + res.address + _key_suffix(instance.key)
         name_value = body.data.get("name") if isinstance(body.data, dict) else None
         return ResolvedResource(
             format="terraform",
@@ -440,9 +579,8 @@ class ModuleEvaluator:
         if root.name == "terraform":
             return Sourced(Unresolved("terraform.* is known only at run time", expr.loc),
                            expr.loc)
-        if root.name == "module":
-            return Sourced(Unresolved(f"module '{first_name}' outputs are not evaluated",
-                                      expr.loc), expr.loc)
+        if root.name == "module" and first_name:
+            return self._module_ref(first_name, ops[1:], scope, constant, expr.loc)
         if root.name == "data" and len(ops) >= 2 and isinstance(ops[1], str):
             address = f"data.{first_name}.{ops[1]}"
             return Sourced(Unresolved(f"{address} is read from Azure at plan time", expr.loc),
@@ -512,7 +650,7 @@ class ModuleEvaluator:
             body = self.evaluate_body(res.block.body, instance.scope, res.address, instance.key)
         finally:
             self._stack.pop()
-        address = res.address + _key_suffix(instance.key)
+        address = self.prefix + res.address + _key_suffix(instance.key)
         assert isinstance(body.data, dict)
         value = Sourced(_ResourceObject(address, body.data), res.block.loc)
         self._attr_cache[cache_key] = value
