@@ -158,7 +158,12 @@ def _known(value: Sourced) -> Any:
 
 
 def _text(args: list[Sourced], call: Call, position: int) -> str:
-    data = _known(args[position])
+    return _text_of(args[position], call, position)
+
+
+def _text_of(value: Sourced, call: Call, position: int) -> str:
+    """`value` (argument `position` of `call`, or derived from it) as a string."""
+    data = _known(value)
     if not isinstance(data, str):
         raise ExpressionError(f"{call.name}() expects a string, got {type_name(data)}",
                               _offset(call, position))
@@ -166,7 +171,12 @@ def _text(args: list[Sourced], call: Call, position: int) -> str:
 
 
 def _integer(args: list[Sourced], call: Call, position: int) -> int:
-    data = _known(args[position])
+    return _integer_of(args[position], call, position)
+
+
+def _integer_of(value: Sourced, call: Call, position: int) -> int:
+    """`value` (argument `position` of `call`, or derived from it) as an int."""
+    data = _known(value)
     if isinstance(data, bool) or not isinstance(data, int):
         raise ExpressionError(f"{call.name}() expects an int, got {type_name(data)}",
                               _offset(call, position))
@@ -182,7 +192,12 @@ def _boolean(value: Sourced, call: Call, position: int) -> bool:
 
 
 def _array(args: list[Sourced], call: Call, position: int) -> list[Sourced]:
-    data = _known(args[position])
+    return _array_of(args[position], call, position)
+
+
+def _array_of(value: Sourced, call: Call, position: int) -> list[Sourced]:
+    """`value` (argument `position` of `call`, or derived from it) as an array."""
+    data = _known(value)
     if not isinstance(data, list):
         raise ExpressionError(f"{call.name}() expects an array, got {type_name(data)}",
                               _offset(call, position))
@@ -190,7 +205,12 @@ def _array(args: list[Sourced], call: Call, position: int) -> list[Sourced]:
 
 
 def _object(args: list[Sourced], call: Call, position: int) -> dict[str, Sourced]:
-    data = _known(args[position])
+    return _object_of(args[position], call, position)
+
+
+def _object_of(value: Sourced, call: Call, position: int) -> dict[str, Sourced]:
+    """`value` (argument `position` of `call`, or derived from it) as an object."""
+    data = _known(value)
     if not isinstance(data, dict):
         raise ExpressionError(f"{call.name}() expects an object, got {type_name(data)}",
                               _offset(call, position))
@@ -337,7 +357,7 @@ def _apply(lam: tuple[tuple[str, ...], Node], values: list[Sourced],
 
 
 def _lambda_input(call: Call, frame: Frame) -> list[Sourced]:
-    return _array([evaluate(call.args[0], frame)], call, 0)
+    return _array_of(evaluate(call.args[0], frame), call, 0)
 
 
 @_lazy_function("filter", 2)
@@ -392,14 +412,14 @@ def _to_object(call: Call, frame: Frame) -> object:
     value_lambda = _lambda(call.args[2], call, 1, 1) if len(call.args) == 3 else None
     result: dict[str, Sourced] = {}
     for item in items:
-        key = _text([_apply(key_lambda, [item], frame)], call, 1)
+        key = _text_of(_apply(key_lambda, [item], frame), call, 1)
         result[key] = _apply(value_lambda, [item], frame) if value_lambda else item
     return result
 
 
 @_lazy_function("mapValues", 2)
 def _map_values(call: Call, frame: Frame) -> object:
-    mapping = _object([evaluate(call.args[0], frame)], call, 0)
+    mapping = _object_of(evaluate(call.args[0], frame), call, 0)
     lam = _lambda(call.args[1], call, 1, 1)
     return {key: _apply(lam, [value], frame) for key, value in mapping.items()}
 
@@ -410,7 +430,7 @@ def _group_by(call: Call, frame: Frame) -> object:
     lam = _lambda(call.args[1], call, 1, 1)
     groups: dict[str, list[Sourced]] = {}
     for item in items:
-        groups.setdefault(_text([_apply(lam, [item], frame)], call, 1), []).append(item)
+        groups.setdefault(_text_of(_apply(lam, [item], frame), call, 1), []).append(item)
     return groups
 
 
@@ -776,7 +796,7 @@ def _object_keys(args: list[Sourced], call: Call, frame: Frame) -> object:
 def _flatten(args: list[Sourced], call: Call, frame: Frame) -> object:
     result: list[Sourced] = []
     for item in _array(args, call, 0):
-        result.extend(_array([item], call, 0))
+        result.extend(_array_of(item, call, 0))
     return result
 
 
@@ -784,7 +804,7 @@ def _flatten(args: list[Sourced], call: Call, frame: Frame) -> object:
 def _shallow_merge(args: list[Sourced], call: Call, frame: Frame) -> object:
     result: dict[str, Sourced] = {}
     for item in _array(args, call, 0):
-        result.update(_object([item], call, 0))
+        result.update(_object_of(item, call, 0))
     return result
 
 
@@ -825,7 +845,9 @@ def _numbers(args: list[Sourced], call: Call) -> list[int]:
     values = _array(args, call, 0) if len(args) == 1 else args
     if not values:
         raise ExpressionError(f"{call.name}() of an empty array", call.offset)
-    return [_integer(values, call, position) for position in range(len(values))]
+    single = len(args) == 1
+    return [_integer_of(item, call, 0 if single else index)
+            for index, item in enumerate(values)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -917,7 +939,7 @@ def _split(args: list[Sourced], call: Call, frame: Frame) -> object:
     if isinstance(delimiter, str):
         separators = [delimiter]
     elif isinstance(delimiter, list):
-        separators = [_text(delimiter, call, position) for position in range(len(delimiter))]
+        separators = [_text_of(item, call, 1) for item in delimiter]
     else:
         raise ExpressionError("split() expects a string or an array of strings",
                               _offset(call, 1))
