@@ -578,3 +578,25 @@ def test_diagnostic_pragmas_are_kept_as_directives() -> None:
     choice = tree.declarations[-1]
     assert isinstance(choice, ast.TypeDecl) and isinstance(choice.type, ast.TypeObject)
     assert isinstance(choice.type.properties[0].type, ast.TypeUnion)
+
+
+def test_advanced_types() -> None:
+    types = {
+        d.name: d.type for d in load("type_advanced.bicep").declarations
+        if isinstance(d, ast.TypeDecl)
+    }
+    matrix = types["matrix"]
+    assert isinstance(matrix, ast.TypeNullable) and isinstance(matrix.inner, ast.TypeArray)
+    literals = types["literals"]
+    assert isinstance(literals, ast.TypeArray) and isinstance(literals.item, ast.TypeUnion)
+    members = literals.item.members
+    assert [m.value for m in members if isinstance(m, ast.Int)] == [443, -1]
+    assert [m.value for m in members if isinstance(m, ast.Bool)] == [True, False]
+    assert isinstance(types["definiteCidr"], ast.TypeNonNull)
+    rule_set = types["ruleSet"]
+    assert isinstance(rule_set, ast.TypeUnion) and len(rule_set.members) == 2
+    assert rule_set.loc.line == 6 and rule_set.loc.end_line == 7
+    described = types["describedTuple"]
+    assert isinstance(described, ast.TypeTuple)
+    assert [i.decorators[0].name for i in described.items] == ["description", "description"]
+    assert [i.loc.line for i in described.items] == [28, 31]

@@ -1032,6 +1032,9 @@ class _Parser:
             elif kind == "?":
                 self.advance()
                 type_ = ast.TypeNullable(inner=type_, loc=self.loc(start))
+            elif kind == "!":
+                self.advance()
+                type_ = ast.TypeNonNull(inner=type_, loc=self.loc(start))
             elif kind == ".":
                 self.advance()
                 name = self.name("a type property name")
@@ -1060,6 +1063,8 @@ class _Parser:
             raise self.src.error("a string literal type cannot use interpolation", tok.start)
         if kind == INT or kind == "-":
             return self.type_int()
+        if kind == "!":
+            return self.type_not()
         if kind == "{":
             return self.object_type()
         if kind == "[":
@@ -1096,6 +1101,18 @@ class _Parser:
         sign = -1 if self.accept("-") else 1
         tok = self.expect(INT, "an integer")
         return ast.Int(value=sign * int(tok.value), loc=self.loc(start))
+
+    def type_not(self) -> ast.Bool:
+        start = self.advance().start
+        tok = self.cur()
+        if tok.kind == "!":
+            inner = self.type_not()
+        elif tok.kind == ID and tok.value in ("true", "false"):
+            self.advance()
+            inner = ast.Bool(value=tok.value == "true", loc=self.loc(tok.start))
+        else:
+            raise self.unexpected(tok, "'true' or 'false' after '!' in a type")
+        return ast.Bool(value=not inner.value, loc=self.loc(start))
 
     def object_type(self) -> ast.TypeObject:
         opener = self.expect("{")

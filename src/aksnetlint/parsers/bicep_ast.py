@@ -102,6 +102,8 @@ class Int(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Bool(Node):
+    """`true` or `false`; in a type, `!true` is the literal `false`."""
+
     value: bool
     loc: Location
 
@@ -331,6 +333,14 @@ class TypeArray(Node):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TypeNullable(Node):
     """`inner?`."""
+
+    inner: TypeExpr
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeNonNull(Node):
+    """`inner!`: `inner` without null."""
 
     inner: TypeExpr
     loc: Location
@@ -666,8 +676,8 @@ Expr: TypeAlias = (
     | Ternary | Binary | Unary | NonNullAssert | ResourceAccess | Lambda | If | For
 )
 TypeExpr: TypeAlias = (
-    TypeRef | ResourceType | TypeArray | TypeNullable | TypeUnion | TypeObject | TypeTuple
-    | TypeAccess | TypeIndex | String | Int | Bool | Null
+    TypeRef | ResourceType | TypeArray | TypeNullable | TypeNonNull | TypeUnion | TypeObject
+    | TypeTuple | TypeAccess | TypeIndex | String | Int | Bool | Null
 )
 Declaration: TypeAlias = (
     TargetScope | Metadata | Param | Var | Resource | Module | Output | TypeDecl | Func
