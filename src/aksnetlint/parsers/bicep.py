@@ -290,6 +290,12 @@ _NO_DECORATORS = {"targetScope", "using", "extends"}
 
 
 class _Parser:
+    """Recursive descent over the token list, one method per construct.
+
+    `skip_nl` is a stack: True inside parentheses, index brackets, loop headers and
+    interpolations, where newlines are not significant; False at the top level and in
+    objects, arrays and object types, where they separate items."""
+
     def __init__(self, src: _Source, lexer: _Lexer) -> None:
         self.src = src
         self.toks = lexer.tokens

@@ -23,6 +23,7 @@ class Node:
     """Base of every syntax node; each subclass has a `loc` field."""
 
     __slots__ = ()
+    loc: Location
 
 
 # ---------------------------------------------------------------------------------------
