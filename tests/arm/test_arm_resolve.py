@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aksnetlint.errors import EvaluationError, ParseError
 from aksnetlint.resolve.arm import MAX_COPIES, find_parameter_files, resolve_arm
@@ -406,3 +408,36 @@ def test_conformance_files_resolve_without_exceptions() -> None:
         clusters = [r for r in resolution.resources
                     if r.type == "Microsoft.ContainerService/managedClusters"]
         assert len(clusters) == (0 if resolution.errors else 1), path
+
+
+EXPRESSIONS = st.sampled_from([
+    "[parameters('p')]", "[variables('v')]", "[copyIndex()]", "[concat('a', 1)]",
+    "[resourceId('A.B/c', 'n')]", "[reference('x').y]", "[if(true(), 1, 'b')]",
+    "[variables('v')[0]]", "[bogus(]", "[[literal]", "[createObject('copy', 1)]",
+    "[union(parameters('p'), createObject())]", "[length(variables('v'))]", "plain",
+    "Microsoft.Network/virtualNetworks", "subnets", "Microsoft.Resources/deployments",
+])
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-3, 900), EXPRESSIONS)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["name", "type", "properties", "copy", "count",
+                                         "input", "condition", "resources", "template",
+                                         "value", "x"]), inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(resources=st.lists(st.dictionaries(
+           st.sampled_from(["type", "name", "apiVersion", "properties", "copy", "condition",
+                            "resources", "existing", "scope"]), JSON_VALUES, max_size=6),
+           max_size=3),
+       parameters=JSON_VALUES, variables=JSON_VALUES)
+def test_random_templates_resolve_without_exceptions(resources: Any, parameters: Any,
+                                                     variables: Any) -> None:
+    text = json.dumps({"$schema": SCHEMA, "parameters": parameters, "variables": variables,
+                       "resources": resources})
+    resolution = resolve(text)
+    for resource in resolution.resources:
+        assert resource.decl.line >= 1
