@@ -23,6 +23,7 @@ class Loaded:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     called: set[Path] = field(default_factory=set)  # folders used as child modules
+    supersedes: set[Path] = field(default_factory=set)  # units this one replaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,58 @@ def _var_files(folder: Path, extra: tuple[Path, ...]) -> list[Path]:
     return ordered + [p.resolve() for p in extra]
 
 
+def load_json(unit: Unit, options: LoadOptions) -> Loaded:
+    """A `.json` file: a Terraform plan, an ARM template, or something else (skipped)."""
+    from aksnetlint.sources import read_text
+
+    loaded = Loaded()
+    rel = relative(unit.path, options.root)
+    try:
+        text = read_text(unit.path, rel)
+    except AksnetlintError as exc:
+        loaded.files += 1
+        loaded.errors.append(file_error(exc, rel))
+        return loaded
+    head = text[:4096]
+    if '"format_version"' in text and '"terraform_version"' in head:
+        return _load_plan(unit, text, rel, options, loaded)
+    return loaded
+
+
+def _load_plan(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loaded) -> Loaded:
+    from aksnetlint.normalise.terraform import normalise_terraform
+    from aksnetlint.parsers import hcl_ast
+    from aksnetlint.parsers.arm import parse
+    from aksnetlint.resolve.terraform_plan import is_plan, resolve_plan
+
+    loaded.files += 1
+    try:
+        document = parse(text, rel)
+    except AksnetlintError as exc:
+        loaded.errors.append(file_error(exc, rel))
+        return loaded
+    if not is_plan(document.data):
+        return loaded
+    folder = unit.path.parent
+
+    def module_source(sub: str) -> list[hcl_ast.HclFile] | None:
+        target = (folder / sub).resolve() if sub else folder
+        files = sorted(p.resolve() for p in target.glob("*.tf") if p.is_file())
+        if not files:
+            return None
+        module = _parse_module_folder(target, files, options, loaded)
+        return list(getattr(module, "files", []))
+
+    resolution = resolve_plan(document, module_source)
+    loaded.errors.extend(file_error(e, rel) for e in resolution.errors)
+    loaded.deployments.append(normalise_terraform(resolution.resources, rel))
+    if any(folder.glob("*.tf")):
+        # the plan holds every value Terraform resolved: it replaces the module's own scan
+        loaded.supersedes.add(folder.resolve())
+    return loaded
+
+
 LOADERS: dict[str, Callable[[Unit, LoadOptions], Loaded]] = {
     "terraform": load_terraform,
+    "json": load_json,
 }

@@ -72,7 +72,7 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
         elif name.endswith(VAR_FILE_SUFFIXES):
             tf_folders.setdefault(path.parent.resolve(), [])
         elif name.endswith(JSON_SUFFIXES):
-            result.units.append(Unit("arm", path.resolve(), [path.resolve()]))
+            result.units.append(Unit("json", path.resolve(), [path.resolve()]))
         elif name.endswith(BICEP_SUFFIXES):
             result.units.append(Unit("bicep", path.resolve(), [path.resolve()]))
     for folder in sorted(tf_folders):

@@ -55,8 +55,9 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None) -
     # a folder another scanned module calls is part of that deployment, not a root of its
     # own: scanning it alone would judge its variables without the caller's values
     called = {folder for _, loaded in loads for folder in loaded.called}
+    superseded = {folder for _, loaded in loads for folder in loaded.supersedes}
     for unit, loaded in loads:
-        if unit.format == "terraform" and unit.path in called:
+        if unit.format == "terraform" and (unit.path in called or unit.path in superseded):
             continue
         result.files_scanned += loaded.files
         result.errors.extend(loaded.errors)

@@ -162,7 +162,8 @@ def _value(value: Any, unknown: Any, expressions: Any, body: ast.Body | None,
             item_loc = attr.loc
         elif blocks:
             item_loc = blocks[0].loc
-        elif key in (value if isinstance(value, dict) else {}):
+        elif body is None and key in (value if isinstance(value, dict) else {}):
+            # no source for this resource: point into the plan file itself
             item_loc = _json_loc(document, json_path + (key,), loc)
         else:
             item_loc = loc
