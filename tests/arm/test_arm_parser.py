@@ -164,3 +164,34 @@ def test_random_text_raises_only_parse_errors(text: str) -> None:
             for key in document.data:
                 document.locate((key,))
                 document.locate_key((key,))
+
+
+def test_comment_markers_inside_strings_with_escapes() -> None:
+    text = '{"a": "x\\"//not a comment", /* c */ "b": "/*also not*/"} // end'
+    assert parse(text, "t.json").data == {"a": 'x"//not a comment', "b": "/*also not*/"}
+
+
+def test_a_lone_slash_is_a_syntax_error() -> None:
+    with pytest.raises(ParseError, match="invalid JSON"):
+        parse('{"a": 1 / 2}', "t.json")
+
+
+JSON_DATA = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=15)
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_DATA, st.sampled_from(["// c", "/* c */", "/* multi\n line */"]))
+def test_comments_at_line_ends_change_nothing(data: object, comment: str) -> None:
+    import json
+
+    lines = json.dumps(data, indent=2).split("\n")
+    text = "\n".join(f"{line} {comment}" for line in lines)
+    document = parse(text, "t.json")
+    assert document.data == data
+    if isinstance(data, dict):
+        for key in data:
+            assert document.locate((key,)).line >= 1
