@@ -146,7 +146,7 @@ def _leaf(cond: dict[str, Any], subject: Subject, options: dict[str, Any]) -> An
     if op in LIST:
         if not nodes:
             return LIST[op](None, arg)
-        answers = []
+        answers: list[Answer] = []
         for node in nodes:
             value = _value(node)
             if isinstance(value, Unresolved):

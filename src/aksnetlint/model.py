@@ -15,12 +15,12 @@ from typing import Generic, TypeVar
 
 from aksnetlint.values import Location, Unresolved
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Field(Generic[T]):
-    """One model value with its provenance."""
+    """One model value with its provenance (immutable, so covariant in its value type)."""
 
     value: T | Unresolved
     loc: Location | None = None
@@ -130,7 +130,7 @@ class VnetPeering(Resource):
 
 @dataclass(frozen=True, slots=True)
 class PrivateDnsZone(Resource):
-    linked_vnets: tuple[Field[VirtualNetwork | str], ...] = ()
+    linked_vnets: tuple[Field[VirtualNetwork | str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from aksnetlint.model import (
     ApiServer,
@@ -46,6 +47,8 @@ from aksnetlint.normalise.fields import (
 from aksnetlint.resolve.resources import ResolvedResource
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
+K = TypeVar("K")
+
 _GATEWAY_TYPES = {
     "azurerm_local_network_gateway": GatewayKind.LOCAL,
     "azurerm_express_route_circuit": GatewayKind.EXPRESS_ROUTE_CIRCUIT,
@@ -68,7 +71,8 @@ class _Index:
         if isinstance(name, str):
             self.by_name[(kind, name)].append(obj)
 
-    def link(self, value: Sourced | None, kind: type, owner_loc: Location) -> Field[object]:
+    def link(self, value: Sourced | None, kind: type[K], owner_loc: Location
+             ) -> Field[K | str | None]:
         """A reference attribute as a field holding the referenced model object (when it is
         in the deployment), the id string (when it is outside), or Unresolved."""
         target = ref_target(value)
@@ -81,8 +85,8 @@ class _Index:
                 return Field(obj, loc)
             return Field(Unresolved(f"{target} does not name a {kind.__name__} in the scan"), loc)
         if isinstance(target, str):
-            obj = self._by_id(target, kind)
-            return Field(obj if obj is not None else target, loc)
+            found = self._by_id(target, kind)
+            return Field(found if isinstance(found, kind) else target, loc)
         return Field(target, loc)
 
     def _by_id(self, resource_id: str, kind: type) -> object | None:
@@ -310,13 +314,16 @@ def _subnets(by_type: dict[str, list[ResolvedResource]], base: object,
                     names.append(service)
         delegation_field = string_list(Sourced(names, res.decl, None) if names else None, res.decl)
         vnet = index.by_name_of(VirtualNetwork, get(body, "virtual_network_name"))
+        linked = associations.get(res.address, {})
         subnet = Subnet(
             **base(res),  # type: ignore[operator]
-            vnet=vnet,
+            vnet=vnet,  # type: ignore[arg-type]
             address_prefixes=string_list(first(body, ("address_prefixes",), ("address_prefix",)),
-                                         res.decl),
-            delegations=delegation_field,
-            **associations.get(res.address, {}),
+                                         res.decl),  # type: ignore[arg-type]
+            delegations=delegation_field,  # type: ignore[arg-type]
+            route_table=linked.get("route_table", Field(None)),  # type: ignore[arg-type]
+            nsg=linked.get("nsg", Field(None)),  # type: ignore[arg-type]
+            nat_gateway=linked.get("nat_gateway", Field(None)),  # type: ignore[arg-type]
         )
         subnets.append(subnet)
         index.add("Subnet", res, subnet)
@@ -349,7 +356,7 @@ def _inline_subnets(by_type: dict[str, list[ResolvedResource]], index: _Index,
 
 def _dns_zones(by_type: dict[str, list[ResolvedResource]], base: object,
                index: _Index) -> list[PrivateDnsZone]:
-    links: dict[str, list[Field[object]]] = defaultdict(list)
+    links: dict[str, list[Field[VirtualNetwork | str | None]]] = defaultdict(list)
     for res in by_type["azurerm_private_dns_zone_virtual_network_link"]:
         zone_name = get(res.body, "private_dns_zone_name")
         if zone_name is not None and isinstance(zone_name.data, str):
@@ -446,7 +453,7 @@ def _api_server(body: Sourced, res: ResolvedResource, index: _Index) -> ApiServe
         public_fqdn_enabled=field_from(get(body, "private_cluster_public_fqdn_enabled"), as_bool,
                                        False, decl, default=True),
         vnet_integration=integration,
-        subnet=index.link(subnet_attr, Subnet, decl),  # type: ignore[arg-type]
+        subnet=index.link(subnet_attr, Subnet, decl),
     )
 
 
@@ -483,8 +490,8 @@ def _node_pool(body: Sourced, res: ResolvedResource, index: _Index, default_mode
         name=field_from(get(body, "name"), as_str, Unresolved("pool name"), decl),
         decl=decl, format="terraform", present=res.present,
         mode=field_from(get(body, "mode"), as_str, default_mode, decl, default=True),
-        subnet=index.link(get(body, "vnet_subnet_id"), Subnet, decl),  # type: ignore[arg-type]
-        pod_subnet=index.link(get(body, "pod_subnet_id"), Subnet, decl),  # type: ignore[arg-type]
+        subnet=index.link(get(body, "vnet_subnet_id"), Subnet, decl),
+        pod_subnet=index.link(get(body, "pod_subnet_id"), Subnet, decl),
         max_pods=field_from(get(body, "max_pods"), as_int, None, decl),
         count=field_from(get(body, "node_count"), as_int, None, decl),
         min_count=field_from(get(body, "min_count"), as_int, None, decl),

@@ -7,7 +7,6 @@ evaluates it. Nothing else of python-hcl2 leaks past the parser.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from aksnetlint.values import Location
 
@@ -129,10 +128,10 @@ class Unsupported:
     loc: Location
 
 
-Expr = Union[
-    Literal, Template, TupleExpr, ObjectExpr, Variable, GetAttr, Index, Splat, Call,
-    Conditional, Binary, Unary, ForExpr, Unsupported,
-]
+Expr = (
+    Literal | Template | TupleExpr | ObjectExpr | Variable | GetAttr | Index | Splat | Call
+    | Conditional | Binary | Unary | ForExpr | Unsupported
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,8 @@ def _configure_grammar_cache() -> None:
 
     if getattr(_configure_grammar_cache, "done", False):
         return
-    name = f"hcl2-{getattr(hcl2, '__version__', 'x')}-py{sys.version_info[0]}{sys.version_info[1]}.lark"
+    version = getattr(hcl2, "__version__", "x")
+    name = f"hcl2-{version}-py{sys.version_info[0]}{sys.version_info[1]}.lark"
     for folder in (cache_dir(), Path(tempfile.gettempdir()) / "aksnetlint-cache"):
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -75,7 +76,7 @@ def _configure_grammar_cache() -> None:
             probe.unlink()
         except OSError:
             continue
-        hcl2.parser.PARSER_FILE = folder / name  # type: ignore[attr-defined]
+        hcl2.parser.PARSER_FILE = folder / name
         break
     _configure_grammar_cache.done = True  # type: ignore[attr-defined]
 
@@ -118,7 +119,8 @@ def _parse_error(exc: Exception, path: str) -> ParseError:
     elif type(exc).__name__ == "UnexpectedEOF":
         message = "unexpected end of file"
     else:
-        message = f"invalid HCL ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})"
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        message = f"invalid HCL ({type(exc).__name__}: {detail})"
     return ParseError(message, path, line, column)
 
 
@@ -313,9 +315,7 @@ class _Builder:
             inner = part.children[0]
             if isinstance(inner, Token):
                 text = str(inner)
-                if inner.type == "ESCAPED_INTERPOLATION":
-                    parts.append(text[1:])
-                elif inner.type == "ESCAPED_DIRECTIVE":
+                if inner.type == "ESCAPED_INTERPOLATION" or inner.type == "ESCAPED_DIRECTIVE":
                     parts.append(text[1:])
                 else:
                     parts.append(_unescape(text))

@@ -4,6 +4,7 @@ related locations; colour only when asked (a TTY without NO_COLOR)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from aksnetlint.findings import Finding, Kind, LintResult
@@ -14,6 +15,8 @@ _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m",
             "low": "\033[36m", "info": "\033[37m", "note": "\033[2m"}
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
+
+Paint = Callable[[str, str], str]
 
 
 class _Sources:
@@ -47,7 +50,7 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
     return "\n".join(out) + "\n"
 
 
-def _painter(colour: bool):  # type: ignore[no-untyped-def]
+def _painter(colour: bool) -> Paint:
     def paint(text: str, style: str) -> str:
         if not colour:
             return text
@@ -57,7 +60,7 @@ def _painter(colour: bool):  # type: ignore[no-untyped-def]
     return paint
 
 
-def _finding(finding: Finding, sources: _Sources, paint) -> list[str]:  # type: ignore[no-untyped-def]
+def _finding(finding: Finding, sources: _Sources, paint: Paint) -> list[str]:
     loc = finding.location
     if finding.kind is Kind.UNRESOLVED:
         label = paint("note", "note")
@@ -70,7 +73,8 @@ def _finding(finding: Finding, sources: _Sources, paint) -> list[str]:  # type: 
     if source is not None and finding.kind is Kind.FINDING:
         gutter = f"{loc.line:>5} | "
         lines.append(f"{gutter}{source.rstrip()}")
-        lines.append(" " * (len(gutter) + max(loc.column - 1, 0)) + paint("^", finding.severity.value))
+        caret = paint("^", finding.severity.value)
+        lines.append(" " * (len(gutter) + max(loc.column - 1, 0)) + caret)
     for related in finding.related:
         lines.append(f"      related: {related.location}: {related.message}")
     for name, value in finding.properties:
@@ -79,7 +83,7 @@ def _finding(finding: Finding, sources: _Sources, paint) -> list[str]:  # type: 
     return lines
 
 
-def _summary(result: LintResult, paint) -> str:  # type: ignore[no-untyped-def]
+def _summary(result: LintResult, paint: Paint) -> str:
     active = result.active
     suppressed = sum(1 for f in result.findings if f.suppressed is not None)
     notes = sum(1 for f in result.findings if f.kind is Kind.UNRESOLVED)

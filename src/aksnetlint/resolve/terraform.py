@@ -296,7 +296,8 @@ class ModuleEvaluator:
             format="terraform",
             type=res.type,
             address=address,
-            name=name_value if isinstance(name_value, Sourced) else Sourced(res.name, res.block.loc),
+            name=name_value if isinstance(name_value, Sourced)
+            else Sourced(res.name, res.block.loc),
             body=body,
             decl=res.block.loc,
             present=instance.present,
@@ -393,7 +394,8 @@ class ModuleEvaluator:
             yield self.evaluate_body(content[0].body, inner, address, key)
 
     # -- expressions -------------------------------------------------------------------
-    def evaluate(self, expr: ast.Expr, scope: dict[str, Sourced], constant: bool = False) -> Sourced:
+    def evaluate(self, expr: ast.Expr, scope: dict[str, Sourced],
+                 constant: bool = False) -> Sourced:
         """Evaluate an expression; never raises for unknown values (they are `Unresolved`)."""
         if len(self._stack) > MAX_EVAL_DEPTH:
             return Sourced(Unresolved("expression nested too deep", expr.loc), expr.loc)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from aksnetlint.parsers import hcl_ast as ast
@@ -114,7 +113,8 @@ def _resource(res: dict[str, Any], json_path: tuple[object, ...], document: ArmD
     type_, name = str(res.get("type")), str(res.get("name"))
     block = _find_block(module.files, type_, name)
     config = _config_resource(module.config, type_, name)
-    decl = block.loc if block is not None else document.locate(json_path)
+    decl = block.loc if block is not None else _json_loc(document, json_path,
+                                                          Location(document.path, 1, 1))
     values = res.get("values") or {}
     prefix = module.address + "." if module.address else ""
     body = _value(values, after_unknown, config.get("expressions") or {},
@@ -222,7 +222,8 @@ def _unknown_value(expr: Any, prefix: str, loc: Location) -> Unresolved | Resour
 
 
 def _json_loc(document: ArmDocument, path: tuple[object, ...], fallback: Location) -> Location:
+    steps = tuple(p for p in path if isinstance(p, str | int))
     try:
-        return document.locate(path)  # type: ignore[arg-type]
+        return document.locate(steps)
     except (KeyError, IndexError, ValueError, TypeError):
         return fallback
