@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 
 import pytest
@@ -186,8 +187,6 @@ JSON_DATA = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(JSON_DATA, st.sampled_from(["// c", "/* c */", "/* multi\n line */"]))
 def test_comments_at_line_ends_change_nothing(data: object, comment: str) -> None:
-    import json
-
     lines = json.dumps(data, indent=2).split("\n")
     text = "\n".join(f"{line} {comment}" for line in lines)
     document = parse(text, "t.json")
