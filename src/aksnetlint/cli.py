@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -54,10 +54,13 @@ def cli() -> None:
     """Find Azure Kubernetes Service networking risks in Terraform, ARM and Bicep."""
 
 
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--select", multiple=True, metavar="CODES",
@@ -65,34 +68,84 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="Skip these rule ids or prefixes (comma-separated, repeatable).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--show-unresolved", is_flag=True,
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Only findings of this severity or higher make the exit code 1.")
+@click.option("--show-unresolved", is_flag=True, default=None,
               help="Report a note where a rule could not decide because a value is unknown.")
 @click.option("--var-file", multiple=True, type=click.Path(path_type=Path, dir_okay=False,
                                                             exists=True),
               help="Terraform variable file, applied after terraform.tfvars and *.auto.tfvars.")
-@click.option("--hybrid", is_flag=True,
+@click.option("--param-file", multiple=True, type=click.Path(path_type=Path, dir_okay=False,
+                                                              exists=True),
+              help="ARM parameters file, applied after the template's own parameter files.")
+@click.option("--hybrid", is_flag=True, default=None,
               help="Treat the network as hybrid (on-premises connectivity) even without "
                    "evidence in the scanned files.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False,
+                                                          exists=True),
+              help="Configuration file (default: the nearest .aksnetlint.yaml or "
+                   "pyproject.toml [tool.aksnetlint] above the scanned path).")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record the current findings in FILE (then exit 0).")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[str, ...],
-         ignore: tuple[str, ...], exit_zero: bool, show_unresolved: bool,
-         var_file: tuple[Path, ...], hybrid: bool, statistics: bool) -> None:
+         ignore: tuple[str, ...], exit_zero: bool, fail_on: str | None,
+         show_unresolved: bool | None, var_file: tuple[Path, ...],
+         param_file: tuple[Path, ...], hybrid: bool | None, config_path: Path | None,
+         statistics: bool, baseline: Path | None, write_baseline: Path | None) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
+    from aksnetlint.baseline import filter_new, read_baseline
+    from aksnetlint.baseline import write_baseline as baseline_text
+    from aksnetlint.config import Config, find_config, load_config
+    from aksnetlint.discover import DEFAULT_EXCLUDES
     from aksnetlint.errors import AksnetlintError
+    from aksnetlint.findings import Severity
     from aksnetlint.lint import Options, lint
     from aksnetlint.report import ReportOptions, reporter
     from aksnetlint.rules import load_rules
 
+    targets = list(paths) or [Path(".")]
     try:
-        rules = load_rules()
-        options = Options(select=_codes(select), ignore=_codes(ignore),
-                          show_unresolved=show_unresolved, var_files=var_file, hybrid=hybrid)
-        result = lint(list(paths) or [Path(".")], options, rules)
+        found = config_path or find_config(targets[0])
+        config = load_config(found) if found else Config()
+        rules = load_rules(list(config.rules_dirs))
+        options = Options(
+            select=_codes(select) or config.select,
+            ignore=_codes(ignore) or config.ignore,
+            show_unresolved=bool(show_unresolved if show_unresolved is not None
+                                 else config.show_unresolved),
+            var_files=tuple(config.var_files) + var_file,
+            param_files=param_file,
+            hybrid=bool(hybrid if hybrid is not None else config.hybrid),
+            excludes=DEFAULT_EXCLUDES + config.exclude,
+            rule_options=config.rule_options,
+            severity=config.severity,
+            per_path_ignores=config.per_path_ignores,
+        )
+        known = read_baseline(baseline) if baseline else None
+        result = lint(targets, options, rules, progress=_progress_bar())
     except AksnetlintError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
     for error in result.errors:
         click.echo(str(error), err=True)
+    for unused in result.unused_suppressions:
+        click.echo(str(unused), err=True)
+    if write_baseline is not None:
+        try:
+            _write_output(baseline_text(write_baseline, result.findings), write_baseline)
+        except OSError as exc:
+            click.echo(f"{write_baseline}: error: cannot write baseline: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        click.echo(f"aksnetlint: recorded {len(result.active)} findings in {write_baseline}",
+                   err=True)
+        sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
+    if known is not None:
+        result.findings, left_out = filter_new(result.findings, known)
+        if left_out:
+            result.notes.append(f"{left_out} findings are in the baseline")
     colour = fmt == "text" and output is None and _colour(sys.stdout)
     text = reporter(fmt)(result, rules, ReportOptions(colour=colour, root=result.root,
                                                       statistics=statistics))
@@ -103,9 +156,28 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         sys.exit(EXIT_ERROR)
     if result.errors:
         sys.exit(EXIT_ERROR)
-    if result.active and not exit_zero:
+    threshold = Severity(fail_on or config.fail_on or "info").rank
+    failing = [f for f in result.active if f.severity.rank >= threshold]
+    if failing and not exit_zero:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line progress counter on stderr, only on a terminal and for many files."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 20:
+            return
+        sys.stderr.write(f"\raksnetlint: {done}/{total} deployments")
+        if done == total:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+        sys.stderr.flush()
+
+    return show
 
 
 @cli.command(name="rules")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,15 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
             result.units.append(Unit("json", path.resolve(), [path.resolve()]))
         elif name.endswith(BICEP_SUFFIXES):
             result.units.append(Unit("bicep", path.resolve(), [path.resolve()]))
+    named_files = {p.resolve().parent for p in paths if p.is_file()}
     for folder in sorted(tf_folders):
+        if folder in named_files:
+            # a file named on its own (pre-commit): scan the deployment it belongs to, i.e.
+            # the root modules that call its folder, if any
+            for caller in sorted(callers_of(folder, root, excludes)):
+                if caller not in tf_folders:
+                    tf_files = sorted(p.resolve() for p in caller.glob("*.tf") if p.is_file())
+                    result.units.append(Unit("terraform", caller, tf_files))
         # the module is the whole folder, whichever of its files was named
         tf_files = sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
         if tf_files:
@@ -140,3 +149,43 @@ def _inside(path: Path, top: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+_SOURCE_RE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.M)
+
+
+def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
+               limit: int = 5000) -> set[Path]:
+    """Root modules under `top` whose `module` blocks call `folder` (directly or through
+    other local modules). A cheap text scan of `source = "./..."` lines; the real parse
+    happens when the callers are scanned."""
+    folder = folder.resolve()
+    edges: dict[Path, set[Path]] = {}
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if not _excluded(d, d, excludes)]
+        for name in filenames:
+            if not name.endswith(".tf"):
+                continue
+            seen += 1
+            if seen > limit:
+                break
+            path = Path(dirpath) / name
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for source in _SOURCE_RE.findall(text):
+                target = (path.parent / source).resolve()
+                edges.setdefault(target, set()).add(path.parent.resolve())
+    roots: set[Path] = set()
+    stack, visited = [folder], {folder}
+    while stack:
+        current = stack.pop()
+        parents = edges.get(current, set())
+        if not parents and current != folder:
+            roots.add(current)
+        for parent in parents - visited:
+            visited.add(parent)
+            stack.append(parent)
+    return roots

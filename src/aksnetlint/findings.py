@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from aksnetlint.values import Location
 
@@ -92,6 +93,7 @@ class LintResult:
     files_scanned: int = 0
     deployments: int = 0
     root: str = "."
+    unused_suppressions: list[Any] = field(default_factory=list)
 
     @property
     def active(self) -> list[Finding]:

@@ -30,4 +30,4 @@ def reporter(name: str) -> Reporter:
     return render
 
 
-REPORTERS = {"text": "text", "json": "json_report", "sarif": "sarif"}
+REPORTERS = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github"}
