@@ -10,10 +10,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from aksnetlint import __version__
+
+if TYPE_CHECKING:
+    from aksnetlint.rules import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -180,9 +184,16 @@ def _progress_bar() -> Callable[[int, int], None] | None:
     return show
 
 
+def rules_table(rules: list[Rule]) -> str:
+    """The Markdown rule table of README.md (kept in sync by a test)."""
+    lines = ["| id | severity | name | title |", "|---|---|---|---|"]
+    lines += [f"| {r.id} | {r.severity.value} | {r.name} | {r.title} |" for r in rules]
+    return "\n".join(lines) + "\n"
+
+
 @cli.command(name="rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
 def list_rules(fmt: str) -> None:
     """List every rule."""
     import json
@@ -190,6 +201,9 @@ def list_rules(fmt: str) -> None:
     from aksnetlint.rules import load_rules
 
     rules = load_rules()
+    if fmt == "markdown":
+        click.echo(rules_table(rules), nl=False)
+        return
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title,
                                 "severity": r.severity.value, "category": r.category}
