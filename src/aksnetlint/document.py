@@ -31,6 +31,14 @@ class Leaf:
     def __repr__(self) -> str:
         return f"Leaf({self.value!r})"
 
+    def __len__(self) -> int:
+        """A scalar has no entries: JSONPath `[*]` over an unresolved or absent list field
+        selects nothing (instead of failing); truthiness is unaffected (`__bool__`)."""
+        return 0
+
+    def __bool__(self) -> bool:
+        return True
+
 
 class Node(dict[str, object]):
     """A model object (or a referenced object inside a field)."""
@@ -79,6 +87,9 @@ def build_document(deployment: Deployment, hybrid_declared: bool = False) -> Nod
     network["hybrid_declared"] = Leaf(hybrid_declared, None)
     network["hybrid_evidence"] = NodeList(items)
     root["network"] = network
+    from aksnetlint.facts_api_server import annotate_api_server
+
+    annotate_api_server(root, deployment)
     return root
 
 

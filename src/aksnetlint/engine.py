@@ -16,12 +16,20 @@ from typing import Any
 
 from aksnetlint.document import Leaf, Node, NodeList
 from aksnetlint.findings import Finding, Kind, Related
-from aksnetlint.operators import LIST, SCALAR, Answer, Unknown, known_operators
+from aksnetlint.operators import (
+    FORMATTERS,
+    LIST,
+    NODE,
+    SCALAR,
+    Answer,
+    Unknown,
+    known_operators,
+)
 from aksnetlint.rules import Rule
 from aksnetlint.values import Location, Unresolved
 
 _STEP_RE = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
-_PLACEHOLDER_RE = re.compile(r"\{([$^@]?[A-Za-z0-9_.\[\]*$^]+)(?::([a-z_]+))?\}")
+_PLACEHOLDER_RE = re.compile(r"\{(@|[$^@]?[A-Za-z0-9_.\[\]*$^]+)(?::([a-z_]+))?\}")
 
 
 @functools.lru_cache(maxsize=256)
@@ -143,6 +151,10 @@ def _leaf(cond: dict[str, Any], subject: Subject, options: dict[str, Any]) -> An
     op = next(k for k in cond if k != "path")
     arg = _argument(cond[op], options)
     nodes = resolve_path(subject, path)
+    if op in NODE:
+        if not nodes:
+            return NODE[op](None, arg)
+        return _some([NODE[op](node, arg) for node in nodes])
     if op in LIST:
         if not nodes:
             return LIST[op](None, arg)
@@ -306,6 +318,8 @@ def render(template: str, subject: Subject, options: dict[str, Any]) -> str:
             return " (the default)" if field is not None and field.default else ""
         if how == "count":
             return str(sum(len(n) if isinstance(n, NodeList) else 1 for n in nodes))
+        if how in FORMATTERS:
+            return ", ".join(FORMATTERS[how](_value(n)) for n in nodes) if nodes else ""
         texts = [_text(n) for n in nodes]
         return ", ".join(t for t in texts if t) if texts else "(not set)"
 

@@ -32,6 +32,7 @@ class Evidence:
     description: str
     location: Location
     vnet_key: str | None = None
+    hosted: bool = True  # the VNet hosts the evidence itself (False: it is peered to one)
 
 
 def hybrid_evidence(deployment: Deployment) -> tuple[Evidence, ...]:
@@ -61,7 +62,7 @@ def hybrid_evidence(deployment: Deployment) -> tuple[Evidence, ...]:
                 found.append(Evidence(
                     f"peering '{_name(peering.name.value)}' connects VNet "
                     f"'{_name(near.name.value)}' to hybrid VNet '{_name(far.name.value)}'",
-                    peering.decl, near.key))
+                    peering.decl, near.key, hosted=False))
     return tuple(found)
 
 

@@ -159,6 +159,17 @@ class Identity(Resource):
 
 
 @dataclass(frozen=True, slots=True)
+class SubnetUse(Resource):
+    """A resource other than a node pool that places addresses in a subnet: a network
+    interface, a private endpoint, a scale set, a private link service, an internal load
+    balancer or application gateway frontend. `role` says which (for messages); `subnet`
+    is the subnet reference (its location is the attribute that names the subnet)."""
+
+    role: str = ""
+    subnet: Field[Subnet | str | None] = field(default_factory=lambda: Field(None))
+
+
+@dataclass(frozen=True, slots=True)
 class ApiServer:
     private: Field[bool]
     authorized_ip_ranges: Field[tuple[Field[str], ...] | None]
@@ -227,3 +238,4 @@ class Deployment:
     public_ips: tuple[PublicIp, ...] = ()
     nat_gateways: tuple[NatGateway, ...] = ()
     identities: tuple[Identity, ...] = ()
+    subnet_uses: tuple[SubnetUse, ...] = ()

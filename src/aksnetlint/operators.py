@@ -98,6 +98,29 @@ LIST: dict[str, Callable[[list[object] | None, Any], Answer]] = {
 }
 
 
+def _is_default(node: object, arg: Any) -> Answer:
+    """Whether the value is an Azure/provider default rather than written by the user."""
+    value = getattr(node, "value", None)
+    if isinstance(value, Unresolved):
+        return Unknown(value.reason, node)
+    field = getattr(node, "field", None)
+    return bool(field is not None and getattr(field, "default", False)) == bool(arg)
+
+
+# Operators on the document node itself (its provenance), not only its value.
+NODE: dict[str, Callable[[object, Any], Answer]] = {
+    "is_default": _is_default,
+}
+
+# Message formatters: `{path:name}` renders a value through FORMATTERS[name].
+FORMATTERS: dict[str, Callable[[object], str]] = {}
+
+
+def register_formatter(name: str, formatter: Callable[[object], str]) -> None:
+    """Add a message formatter (`{path:name}`), at import time of an extension module."""
+    FORMATTERS[name] = formatter
+
+
 def register_scalar(name: str, operator: Operator) -> None:
     """Add a reusable predicate (CIDR math, capacity) to the closed set, at import time of the
     module that defines it; rules name it like any other operator."""
@@ -106,7 +129,7 @@ def register_scalar(name: str, operator: Operator) -> None:
 
 def known_operators() -> set[str]:
     _load_extensions()
-    return set(SCALAR) | set(LIST)
+    return set(SCALAR) | set(LIST) | set(NODE)
 
 
 def _load_extensions() -> None:
@@ -117,7 +140,7 @@ def _load_extensions() -> None:
 
 
 # Modules that register more operators (kept here so the set stays closed and discoverable).
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["aksnetlint.operators_cidr"]
 
 
 def check_condition(cond: object, source: str, where: str) -> None:

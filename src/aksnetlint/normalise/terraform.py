@@ -44,6 +44,12 @@ from aksnetlint.normalise.fields import (
     ref_target,
     string_list,
 )
+from aksnetlint.normalise.terraform_api_server import (
+    delegations,
+    firewall_private_ip,
+    public_ip_address,
+    subnet_uses,
+)
 from aksnetlint.resolve.resources import ResolvedResource
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
@@ -138,7 +144,9 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
     public_ips = []
     for type_ in ("azurerm_public_ip", "azurerm_public_ip_prefix"):
         for res in by_type[type_]:
-            pip = PublicIp(**base(res), is_prefix=type_.endswith("prefix"))  # type: ignore[arg-type]
+            address, prefix = public_ip_address(res)
+            pip = PublicIp(**base(res), is_prefix=type_.endswith("prefix"),  # type: ignore[arg-type]
+                           address=address, prefix=prefix)
             public_ips.append(pip)
             index.add("PublicIp", res, pip)
     nat_gateways = _nat_gateways(by_type, base, index)
@@ -179,7 +187,8 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
                     pips.append(linked.value)
                 if get(config, "subnet_id") is not None:
                     subnet_field = index.link(get(config, "subnet_id"), Subnet, res.decl)
-        firewalls.append(Firewall(**base(res), subnet=subnet_field, public_ips=tuple(pips)))  # type: ignore[arg-type]
+        firewalls.append(Firewall(**base(res), subnet=subnet_field, public_ips=tuple(pips),  # type: ignore[arg-type]
+                                  private_ip=firewall_private_ip(res)))
 
     zones = _dns_zones(by_type, base, index)
     identities = []
@@ -196,6 +205,7 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
         dns_resolvers=tuple(resolvers), peerings=tuple(peerings), firewalls=tuple(firewalls),
         public_ips=tuple(public_ips), nat_gateways=tuple(nat_gateways),
         identities=tuple(identities),
+        subnet_uses=tuple(subnet_uses(by_type, base, index)),
     )
 
 
@@ -348,6 +358,7 @@ def _inline_subnets(by_type: dict[str, list[ResolvedResource]], index: _Index,
                 address_prefixes=string_list(
                     first(block, ("address_prefixes",), ("address_prefix",)), decl),  # type: ignore[arg-type]
                 nsg=index.link(get(block, "security_group"), NetworkSecurityGroup, decl),  # type: ignore[arg-type]
+                delegations=delegations(block, decl),  # type: ignore[arg-type]
             )
             subnets.append(subnet)
             if isinstance(name.value, str):
@@ -442,7 +453,8 @@ def _api_server(body: Sourced, res: ResolvedResource, index: _Index) -> ApiServe
             zone_obj = index.link(zone_attr, PrivateDnsZone, decl)  # type: ignore[assignment]
     subnet_attr = get(body, "api_server_access_profile", 0, "subnet_id")
     integration = field_from(
-        get(body, "api_server_access_profile", 0, "vnet_integration_enabled"), as_bool,
+        first(body, ("api_server_access_profile", 0, "virtual_network_integration_enabled"),
+              ("api_server_access_profile", 0, "vnet_integration_enabled")), as_bool,
         subnet_attr is not None, decl, default=True)
     return ApiServer(
         private=private,
