@@ -47,6 +47,9 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("NO_COLOR", None)
     assert _run(["git", "init", "-q"], work, env).returncode == 0
+    # the hook reads the repository's configuration like any scan; one rule keeps this
+    # test about the hook, not the catalogue
+    (work / ".aksnetlint.yaml").write_text("select: [AKS001]\n")
     module = work / "aks"
     module.mkdir()
     bad = (FIXTURES / "AKS001" / "no_ranges.tf").read_text()

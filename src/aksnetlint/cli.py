@@ -137,6 +137,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         click.echo(str(error), err=True)
     for unused in result.unused_suppressions:
         click.echo(str(unused), err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if write_baseline is not None:
         try:
             _write_output(baseline_text(write_baseline, result.findings), write_baseline)
@@ -247,9 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                  standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return EXIT_ERROR
+    except click.exceptions.Abort:  # click's form of KeyboardInterrupt
+        click.echo("interrupted", err=True)
+        return 130
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR

@@ -70,11 +70,12 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     called = {folder for _, loaded in loads for folder in loaded.called}
     superseded = {folder for _, loaded in loads for folder in loaded.supersedes}
     for unit, loaded in loads:
-        if unit.format == "terraform" and (unit.path in called or unit.path in superseded):
-            continue
-        result.files_scanned += loaded.files
+        # errors count even for a unit that is scanned as part of another deployment
         result.errors.extend(loaded.errors)
         result.notes.extend(loaded.notes)
+        if (unit.format == "terraform" and unit.path in called) or unit.path in superseded:
+            continue
+        result.files_scanned += loaded.files
         for deployment in loaded.deployments:
             result.deployments += 1
             document = build_document(deployment, hybrid_declared=options.hybrid)
@@ -92,7 +93,9 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     written = suppress.collect(root, scanned | {f.location.path for f in findings})
     result.findings, result.unused_suppressions = suppress.apply(
         sorted(findings, key=lambda f: f.sort_key()), written, {r.id for r in active})
-    result.errors.sort(key=lambda e: (e.path, e.line or 0, e.column or 0))
+    unique = {(e.path, e.line, e.column, e.message): e for e in result.errors}
+    result.errors = sorted(unique.values(), key=lambda e: (e.path, e.line or 0, e.column or 0,
+                                                           e.message))
     return result
 
 

@@ -241,9 +241,9 @@ class _Builder:
             text = str(children[0])
             return Literal({"true": True, "false": False, "null": None}[text], loc)
         if kind == "int_lit":
-            return Literal(int(str(children[0])), loc)
+            return Literal(self.number(str(children[0]), int, loc), loc)
         if kind == "float_lit":
-            return Literal(float(str(children[0])), loc)
+            return Literal(self.number(str(children[0]), float, loc), loc)
         if kind == "string":
             return self.string(node)
         if kind in ("heredoc_template", "heredoc_template_trim"):
@@ -281,6 +281,16 @@ class _Builder:
             return self.for_expr(kind, children, loc, depth)
         return Unsupported(kind, loc)
 
+    def number(self, text: str, kind: type[int] | type[float], loc: Location) -> int | float:
+        if len(text) > 300:
+            raise ParseError(f"number literal of {len(text)} digits is too large", self.path,
+                             loc.line, loc.column)
+        try:
+            return kind(text)
+        except (ValueError, OverflowError):
+            raise ParseError(f"invalid number {text[:40]!r}", self.path, loc.line,
+                             loc.column) from None
+
     def _pos_any(self, node: Tree[Any] | Token) -> tuple[int | None, int | None]:
         loc = self.loc(node)
         return loc.line, loc.column
@@ -295,7 +305,8 @@ class _Builder:
         parts = [c for c in index.children if not _is_layout(c)]
         if index.data == "short_index":
             token = parts[-1]
-            return Literal(int(str(token)), self.loc(token) if isinstance(token, Token)
+            return Literal(self.number(str(token), int, self.loc(index)),
+                           self.loc(token) if isinstance(token, Token)
                            else self.loc(index))
         inner = [p for p in parts if not isinstance(p, Token)]
         return self.expr(inner[0], depth)

@@ -29,6 +29,9 @@ from aksnetlint.values import (
 )
 
 MAX_INSTANCES = 1000
+# How many labels Terraform requires on each top-level block type it defines.
+_LABELS = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1, "locals": 0,
+           "provider": 1}
 MAX_EVAL_DEPTH = 150
 
 # Attributes Terraform computes at apply time for every resource; never written.
@@ -130,6 +133,12 @@ class ModuleEvaluator:
                 self._declare(block)
 
     def _declare(self, block: ast.Block) -> None:
+        expected = _LABELS.get(block.type)
+        if expected is not None and len(block.labels) != expected:
+            self.resolution.errors.append(EvaluationError(
+                f"a {block.type} block needs {expected} label{'s' if expected != 1 else ''}, "
+                f"found {len(block.labels)}", block.loc.path, block.loc.line, block.loc.column))
+            return
         if block.type == "variable" and len(block.labels) == 1:
             self.variables[block.labels[0]] = block
         elif block.type == "locals":
@@ -328,8 +337,9 @@ class ModuleEvaluator:
             return [_Instance(0, {"count.index": index}, None)]
         n = int(value)
         if n > MAX_INSTANCES:
-            self.resolution.notes.append(
-                f"{attr.loc}: count {n} capped at {MAX_INSTANCES} instances")
+            self.resolution.errors.append(EvaluationError(
+                f"count {n} is over the limit of {MAX_INSTANCES} instances; only the first "
+                f"{MAX_INSTANCES} are scanned", attr.loc.path, attr.loc.line, attr.loc.column))
             n = MAX_INSTANCES
         return [_Instance(i, {"count.index": Sourced(i, attr.loc)}, True) for i in range(n)]
 
@@ -341,6 +351,11 @@ class ModuleEvaluator:
                 "for_each is not a map or set"
             unknown = Sourced(Unresolved(f"each: {reason}", attr.loc), attr.loc)
             return [_Instance("?", {"each.key": unknown, "each.value": unknown}, None)]
+        if len(items) > MAX_INSTANCES:
+            self.resolution.errors.append(EvaluationError(
+                f"for_each over {len(items)} elements is over the limit of {MAX_INSTANCES}; "
+                f"only the first {MAX_INSTANCES} are scanned", attr.loc.path, attr.loc.line,
+                attr.loc.column))
         instances = []
         for key, value in items[:MAX_INSTANCES]:
             key_text = key.data if isinstance(key.data, str) else str(key.data)
