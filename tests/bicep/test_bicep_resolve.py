@@ -684,3 +684,19 @@ def test_unreadable_file_is_a_parse_error(tmp_path: Path) -> None:
 def test_pathological_templates_stop(tmp_path: Path, text: str) -> None:
     result = resolve(tmp_path, text)
     assert isinstance(result, Resolution)
+
+
+def test_self_reference_is_reported_where_it_is_written(tmp_path: Path) -> None:
+    result = resolve(tmp_path, """
+        resource y 'Microsoft.Network/virtualNetworks@2023-04-01' = {
+          name: 'y'
+          properties: {
+            a: y.properties.b
+          }
+        }
+        resource x 'Microsoft.Network/virtualNetworks@2023-04-01' = if (x.name == 'x') {
+          name: 'x'
+        }
+        """)
+    assert {(e.line, e.column) for e in result.errors} == {(4, 8), (7, 65)}
+    assert [r.present for r in result.resources] == [True, None]

@@ -731,13 +731,13 @@ class _FileScope:
 
     # -- resources and modules -------------------------------------------------------------
 
-    def instances(self, decl: ast.Resource | ast.Module, parent: _Instance | None
-                  ) -> list[_Instance]:
+    def instances(self, decl: ast.Resource | ast.Module, parent: _Instance | None,
+                  loc: Location | None = None) -> list[_Instance]:
         key = (id(decl), id(parent))
         found = self._instances.get(key)
         if found is None:
             if key in self._busy:
-                raise Failure(f"{decl.name!r} refers to itself", decl.name_loc)
+                raise Failure(f"{decl.name!r} refers to itself", loc or decl.name_loc)
             self._busy.add(key)
             try:
                 found = self._enumerate(decl, parent)
@@ -777,7 +777,7 @@ class _FileScope:
 
     def handle(self, decl: ast.Resource | ast.Module, parent: _Instance | None,
                loc: Location) -> Handle:
-        found = self.instances(decl, parent)
+        found = self.instances(decl, parent, loc)
         if isinstance(decl.body, ast.For):
             return _LoopHandle(decl.name, found)
         return found[0].handle()
@@ -819,14 +819,16 @@ class _Instance:
         body = self.decl.object
         return body.get(name) if body is not None else None
 
-    def memo(self, what: str, compute: Callable[[], Sourced]) -> Sourced:
-        return self.scope.memo((id(self), what), self.decl.name_loc,
+    def memo(self, what: str, compute: Callable[[], Sourced],
+             loc: Location | None = None) -> Sourced:
+        """A memoised value; a cycle is reported at `loc` (the referring expression)."""
+        return self.scope.memo((id(self), what), loc or self.decl.name_loc,
                                f"{self.decl.name!r} ({what})", compute)
 
     # -- names, types, IDs ----------------------------------------------------------------
 
-    def own_name(self) -> Sourced:
-        return self.memo("name", self._own_name)
+    def own_name(self, loc: Location | None = None) -> Sourced:
+        return self.memo("name", self._own_name, loc)
 
     def _own_name(self) -> Sourced:
         written = self.prop("name")
@@ -871,8 +873,8 @@ class _Instance:
         parent = self.parent_resource()
         return parent.api_version() if isinstance(parent, _Instance) else None
 
-    def full_name(self) -> Sourced:
-        return self.memo("full name", self._full_name)
+    def full_name(self, loc: Location | None = None) -> Sourced:
+        return self.memo("full name", self._full_name, loc)
 
     def _full_name(self) -> Sourced:
         own = self.own_name()
@@ -888,8 +890,8 @@ class _Instance:
                                       unknown.location), own.loc)
         return Sourced(f"{parent_name.data}/{own.data}", own.loc, own.at)
 
-    def resource_id(self) -> str | Unresolved:
-        name = self.full_name()
+    def resource_id(self, loc: Location | None = None) -> str | Unresolved:
+        name = self.full_name(loc)
         unknown = unknown_of(name)
         if unknown is not None:
             return Unresolved(f"resource name is unknown ({unknown.reason})", unknown.location)
@@ -937,8 +939,8 @@ class _Instance:
 
     # -- the body ---------------------------------------------------------------------------
 
-    def body(self) -> Sourced:
-        return self.memo("body", self._body)
+    def body(self, loc: Location | None = None) -> Sourced:
+        return self.memo("body", self._body, loc)
 
     def _body(self) -> Sourced:
         decl = self.decl
@@ -1006,16 +1008,16 @@ class _Instance:
     def member(self, name: str, loc: Location) -> Sourced | Handle:
         lowered = name.lower()
         if lowered == "id":
-            return Sourced(self.resource_id(), loc)
+            return Sourced(self.resource_id(loc), loc)
         if lowered == "name":
-            return self.own_name()
+            return self.own_name(loc)
         if lowered == "type":
             return Sourced(self.full_type(), loc)
         if lowered == "apiversion":
             return Sourced(self.api_version(), loc)
         if isinstance(self.decl, ast.Resource) and self.decl.existing:
             return Sourced(self.runtime(name), loc)
-        body = self.body().data
+        body = self.body(loc).data
         found = body.get(name) if isinstance(body, dict) else None
         if found is None and isinstance(body, dict):
             found = next((v for k, v in body.items() if k.lower() == lowered), None)
