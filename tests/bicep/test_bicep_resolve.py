@@ -15,6 +15,7 @@ from aksnetlint.resolve.bicep import (
     bicep_source_for,
     comments_of,
     is_compiled_bicep,
+    local_modules,
     parameter_files_for,
     resolve_bicep,
     resolve_bicepparam,
@@ -700,3 +701,15 @@ def test_self_reference_is_reported_where_it_is_written(tmp_path: Path) -> None:
         """)
     assert {(e.line, e.column) for e in result.errors} == {(4, 8), (7, 65)}
     assert [r.present for r in result.resources] == [True, None]
+
+
+def test_local_modules_lists_called_files(tmp_path: Path) -> None:
+    path = write(tmp_path, "main.bicep", """
+        module a './mods/a.bicep' = {
+          name: 'a'
+        }
+        module r 'br/public:x:1.0' = {
+          name: 'r'
+        }
+        """)
+    assert local_modules(path, "main.bicep") == [(tmp_path / "mods" / "a.bicep").resolve()]

@@ -75,7 +75,7 @@ from aksnetlint.values import Location, Sourced, Unresolved
 
 __all__ = [
     "MAX_RESOURCES", "MAX_STEPS", "bicep_source_for", "bicepparam_target", "comments_of",
-    "is_compiled_bicep", "load_bicep", "parameter_files_for", "resolve_bicep",
+    "is_compiled_bicep", "load_bicep", "local_modules", "parameter_files_for", "resolve_bicep",
     "resolve_bicepparam",
 ]
 
@@ -176,6 +176,17 @@ def bicepparam_target(path: Path, tree: ast.BicepParamFile | ast.BicepFile | Non
     if not written or _is_registry(written) or not written.lower().endswith(".bicep"):
         return None
     return path.parent / written
+
+
+def local_modules(path: Path, rel: str) -> list[Path]:
+    """The local `.bicep` files a file uses as modules (resolved paths, existing or not).
+    A scanner should not scan those as roots of their own: alone, their parameters have
+    no caller's values. `ParseError` when the file does not parse."""
+    tree = load_bicep(path, rel)
+    if not isinstance(tree, ast.BicepFile):
+        return []
+    return [(path.parent / module.source).resolve() for module in tree.modules
+            if module.source_kind == "local" and module.source.lower().endswith(".bicep")]
 
 
 def is_compiled_bicep(data: object) -> bool:
