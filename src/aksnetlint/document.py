@@ -90,6 +90,9 @@ def build_document(deployment: Deployment, hybrid_declared: bool = False) -> Nod
     from aksnetlint.facts_api_server import annotate_api_server
 
     annotate_api_server(root, deployment)
+    from aksnetlint.facts_network import attach_network_facts
+
+    attach_network_facts(root, deployment)
     return root
 
 

@@ -151,6 +151,9 @@ def _leaf(cond: dict[str, Any], subject: Subject, options: dict[str, Any]) -> An
     op = next(k for k in cond if k != "path")
     arg = _argument(cond[op], options)
     nodes = resolve_path(subject, path)
+    arg, unknown = _path_argument(arg, subject)
+    if unknown is not None:
+        return unknown
     if op in NODE:
         if not nodes:
             return NODE[op](None, arg)
@@ -186,6 +189,28 @@ def _leaf(cond: dict[str, Any], subject: Subject, options: dict[str, Any]) -> An
         else:
             answers.append(_located(operator(value, arg), node))
     return _some(answers)
+
+
+def _path_argument(arg: Any, subject: Subject) -> tuple[Any, Unknown | None]:
+    """An argument written `{path: P}` is the value at P (relative, `$.` absolute or `^kind.`,
+    like a condition path), so a rule can compare two model values (`demand` greater than
+    `usable`). A path that reaches no value, several values, or an unresolved one makes the
+    condition unknown: a comparison with a missing side never fires."""
+    if not (isinstance(arg, dict) and set(arg) == {"path"}):
+        return arg, None
+    where = str(arg["path"])
+    nodes = resolve_path(subject, where)
+    if len(nodes) != 1:
+        return None, Unknown(f"{where} is not set" if not nodes else f"{where} is not one value")
+    value = _value(nodes[0])
+    if isinstance(value, Unresolved):
+        return None, Unknown(value.reason, nodes[0])
+    if value is None:
+        return None, Unknown(f"{where} is not set", nodes[0])
+    if isinstance(value, Node):
+        key = value.get("key")
+        return (key.value if isinstance(key, Leaf) else value), None
+    return value, None
 
 
 def _located(answer: Answer, node: object) -> Answer:
@@ -274,13 +299,26 @@ def _finding(rule: Rule, subject: Subject, options: dict[str, Any]) -> Finding:
                                                 subject.root), options) if spec.message else ""
             related.append(Related(loc, text or rule.title))
     properties = tuple(
-        (name, render(template, subject, options))
+        (name, _property(template, subject, options))
         for name, template in sorted((rule.properties or {}).items()))
     return Finding(
         rule_id=rule.id, severity=rule.severity, message=render(rule.message, subject, options),
         location=location, subject=_subject_key(subject), related=tuple(_unique(related)),
         properties=properties,
     )
+
+
+def _property(template: str, subject: Subject, options: dict[str, Any]) -> object:
+    """A finding property: a template that is exactly one placeholder of a number or a
+    boolean keeps its type (SARIF consumers read `demand: 806`, not `"806"`); anything else
+    is rendered text."""
+    match = _PLACEHOLDER_RE.fullmatch(template.strip())
+    if match is not None and match.group(2) is None and not match.group(1).startswith("options."):
+        nodes = resolve_path(subject, match.group(1))
+        if len(nodes) == 1 and isinstance(nodes[0], Leaf) and \
+                isinstance(nodes[0].value, int | float | bool):
+            return nodes[0].value
+    return render(template, subject, options)
 
 
 def _unique(related: list[Related]) -> list[Related]:

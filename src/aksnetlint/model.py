@@ -193,6 +193,10 @@ class NetworkProfile:
     dns_service_ip: Field[str | None]
     load_balancer_sku: Field[str]
     decl: Location | None = None
+    # dual-stack: every service / pod range (IPv4 and IPv6); empty when only the single
+    # `service_cidr` / `pod_cidr` is written
+    service_cidrs: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+    pod_cidrs: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
 
 
 @dataclass(frozen=True, slots=True)

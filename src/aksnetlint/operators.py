@@ -140,7 +140,7 @@ def _load_extensions() -> None:
 
 
 # Modules that register more operators (kept here so the set stays closed and discoverable).
-EXTENSIONS: list[str] = ["aksnetlint.operators_cidr"]
+EXTENSIONS: list[str] = ["aksnetlint.operators_cidr", "aksnetlint.operators_network"]
 
 
 def check_condition(cond: object, source: str, where: str) -> None:

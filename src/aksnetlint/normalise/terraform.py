@@ -34,6 +34,7 @@ from aksnetlint.model import (
     VirtualNetwork,
     VnetPeering,
 )
+from aksnetlint.normalise.defaults import with_network_defaults
 from aksnetlint.normalise.fields import (
     as_bool,
     as_int,
@@ -477,19 +478,34 @@ def _network(body: Sourced, res: ResolvedResource) -> NetworkProfile:
     def attr(*names: str) -> Sourced | None:
         return first(profile, *((n,) for n in names))
 
+    # an attribute left out is reported at the cluster declaration (AKS-RULES.md, Anchor)
+    plugin = field_from(attr("network_plugin"), as_str, None, decl)
+    plugin_mode = field_from(attr("network_plugin_mode"), as_str, None, decl)
+    service_cidrs = string_list(attr("service_cidrs"), decl)
+    pod_cidrs = string_list(attr("pod_cidrs"), decl)
+    service_cidr, dns_service_ip, pod_cidr = with_network_defaults(
+        plugin=plugin, plugin_mode=plugin_mode,
+        service_cidr=field_from(attr("service_cidr"), as_str, None, decl),
+        service_cidrs=service_cidrs,  # type: ignore[arg-type]
+        dns_service_ip=field_from(attr("dns_service_ip"), as_str, None, decl),
+        pod_cidr=field_from(attr("pod_cidr"), as_str, None, decl),
+        pod_cidrs=pod_cidrs,  # type: ignore[arg-type]
+        decl=decl)
     return NetworkProfile(
-        plugin=field_from(attr("network_plugin"), as_str, None, pdecl),
-        plugin_mode=field_from(attr("network_plugin_mode"), as_str, None, pdecl),
-        policy=field_from(attr("network_policy"), as_str, None, pdecl),
-        dataplane=field_from(attr("network_data_plane", "ebpf_data_plane"), as_str, None, pdecl),
+        plugin=plugin,
+        plugin_mode=plugin_mode,
+        policy=field_from(attr("network_policy"), as_str, None, decl),
+        dataplane=field_from(attr("network_data_plane", "ebpf_data_plane"), as_str, None, decl),
         outbound_type=field_from(attr("outbound_type"), as_str, "loadBalancer", decl,
                                  default=True),
-        pod_cidr=field_from(attr("pod_cidr"), as_str, None, pdecl),
-        service_cidr=field_from(attr("service_cidr"), as_str, None, pdecl),
-        dns_service_ip=field_from(attr("dns_service_ip"), as_str, None, pdecl),
+        pod_cidr=pod_cidr,
+        service_cidr=service_cidr,
+        dns_service_ip=dns_service_ip,
         load_balancer_sku=field_from(attr("load_balancer_sku"), as_str, "standard", decl,
                                      default=True),
         decl=pdecl,
+        service_cidrs=service_cidrs,  # type: ignore[arg-type]
+        pod_cidrs=pod_cidrs,  # type: ignore[arg-type]
     )
 
 

@@ -384,7 +384,9 @@ class ModuleEvaluator:
             out.setdefault(block.type, Sourced([], block.loc))
             blocks_list = out[block.type].data
             if isinstance(blocks_list, list):
-                blocks_list.append(self.evaluate_body(block.body, scope, address, key))
+                # each block keeps its own line (a security rule, a route, a node pool)
+                nested = self.evaluate_body(block.body, scope, address, key)
+                blocks_list.append(Sourced(nested.data, block.loc))
         return Sourced(out, None)
 
     def _dynamic(self, block: ast.Block, scope: dict[str, Sourced], address: str,
