@@ -156,7 +156,102 @@ def load_json(unit: Unit, options: LoadOptions) -> Loaded:
     head = text[:4096]
     if '"format_version"' in text and '"terraform_version"' in head:
         return _load_plan(unit, text, rel, options, loaded)
+    return _load_arm(unit, text, rel, options, loaded)
+
+
+def _load_arm(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loaded) -> Loaded:
+    """An ARM template (or Blueprint template artifact) with its parameter files. A
+    parameter file builds no deployment of its own; named alone, it scans its template.
+    Compiled Bicep with its `.bicep` source beside it is left to the Bicep source."""
+    from aksnetlint.parsers.arm import (
+        PARAMETERS_SCHEMA_MARK,
+        TEMPLATE_SCHEMA_MARK,
+        parse,
+    )
+    from aksnetlint.sources import read_text
+
+    lowered = text.lower()
+    marks = (TEMPLATE_SCHEMA_MARK, PARAMETERS_SCHEMA_MARK, "microsoft.blueprint/blueprints")
+    if not any(mark in lowered for mark in marks):
+        return loaded
+    try:
+        document = parse(text, rel)
+    except AksnetlintError as exc:
+        loaded.files += 1
+        loaded.errors.append(file_error(exc, rel))
+        return loaded
+    if document.kind == "parameters":
+        template = _template_of_parameters(unit.path)
+        if template is None:
+            return loaded
+        template_rel = relative(template, options.root)
+        try:
+            document = parse(read_text(template, template_rel), template_rel)
+        except AksnetlintError as exc:
+            loaded.errors.append(file_error(exc, template_rel))
+            return loaded
+        if document.kind != "template" or _bicep_source_beside(template, document.template):
+            return loaded
+        _resolve_arm(Unit(unit.format, template, [template]), document, template_rel, options,
+                     loaded)
+        loaded.supersedes.discard(unit.path)  # named alone: this file stands for its template
+        return loaded
+    if document.kind != "template" or _bicep_source_beside(unit.path, document.template):
+        return loaded
+    return _resolve_arm(unit, document, rel, options, loaded)
+
+
+def _resolve_arm(unit: Unit, document: object, rel: str, options: LoadOptions,
+                 loaded: Loaded) -> Loaded:
+    from aksnetlint.normalise.arm import normalise_arm
+    from aksnetlint.parsers.arm import ArmDocument, parse
+    from aksnetlint.resolve.arm import find_parameter_files, resolve_document
+    from aksnetlint.sources import read_text
+
+    assert isinstance(document, ArmDocument)
+    loaded.files += 1
+    parameter_documents = []
+    own = find_parameter_files(unit.path)
+    for path in [*own, *(p.resolve() for p in options.param_files)]:
+        path_rel = relative(path, options.root)
+        loaded.files += 1
+        try:
+            parameter_documents.append(parse(read_text(path, path_rel), path_rel))
+        except AksnetlintError as exc:
+            loaded.errors.append(file_error(exc, path_rel))
+    # the template reads its own parameter files: they are no deployment of their own
+    loaded.supersedes.update(p.resolve() for p in own)
+    resolution = resolve_document(document, parameter_documents, unit.path)
+    loaded.errors.extend(file_error(e, rel) for e in resolution.errors)
+    loaded.notes.extend(resolution.notes)
+    loaded.deployments.append(normalise_arm(resolution.resources, rel))
     return loaded
+
+
+def _template_of_parameters(path: Path) -> Path | None:
+    """The template a parameter file belongs to by name: `x.json` for `x.parameters.json`,
+    `template.json` for an exported `parameters.json`."""
+    name = path.name.lower()
+    if name == "parameters.json":
+        candidate = path.with_name("template.json")
+    elif name.endswith(".parameters.json"):
+        candidate = path.with_name(path.name[: -len(".parameters.json")] + ".json")
+    else:
+        return None
+    return candidate.resolve() if candidate.is_file() else None
+
+
+def _bicep_source_beside(path: Path, template: object) -> bool:
+    """Compiled Bicep (`metadata._generator.name == "bicep"`) whose `.bicep` source sits
+    beside it: the source is scanned instead."""
+    metadata = template.get("metadata") if isinstance(template, dict) else None
+    generator = metadata.get("_generator") if isinstance(metadata, dict) else None
+    name = generator.get("name") if isinstance(generator, dict) else None
+    if not isinstance(name, str) or name.lower() != "bicep":
+        return False
+    from aksnetlint.resolve.bicep import bicep_source_for
+
+    return bicep_source_for(path) is not None
 
 
 def _load_plan(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loaded) -> Loaded:
