@@ -264,15 +264,16 @@ class SubnetCapacity:
             pods = first.max_pods.value
             p = "?" if isinstance(pods, Unresolved) else str(pods)
             default = " (default)" if first.max_pods.default else ""
+            need = "needs" if len(uses) == 1 else "need"
             if role == "pods":
-                return (f"{names} need {n} × {p} = {total} pod addresses with a pod subnet "
+                return (f"{names} {need} {n} × {p} = {total} pod addresses with a pod subnet "
                         f"and maxPods {p}{default}")
             if first.mode == FLAT:
                 q = "?" if isinstance(pods, Unresolved) else str(pods + 1)
-                return (f"{names} need {n} × {q} = {total} with flat Azure CNI and "
+                return (f"{names} {need} {n} × {q} = {total} with flat Azure CNI and "
                         f"maxPods {p}{default}")
             word = MODE_WORDS.get(str(first.mode), str(first.mode))
-            return f"{names} need {total} node addresses with {word}"
+            return f"{names} {need} {total} node addresses with {word}"
         parts = [f"pool {_name(u.demand.pool)} {u.demand.formula(u.role)} = "
                  f"{_num(u.addresses)}" for u in uses]
         return f"{' + '.join(parts)}; together {total}"
@@ -380,7 +381,7 @@ def default_route(subnet: Subnet) -> DefaultRoute:
         return DefaultRoute(Unresolved(f"route table {table} is not in the scan"), None,
                             "route table outside the scan")
     if table is None:
-        return DefaultRoute(None, None, f"subnet '{_name(subnet)}' has no route table")
+        return DefaultRoute(None, None, f"node subnet '{_name(subnet)}' has no route table")
     unknown: Unresolved | None = None
     for route in table.routes:
         prefix = route.address_prefix.value
@@ -390,7 +391,8 @@ def default_route(subnet: Subnet) -> DefaultRoute:
         parsed = netmath.parse_range(prefix)
         if isinstance(parsed, netmath.Range) and parsed.network == _DEFAULT_ROUTE_V4:
             hop = route.next_hop_type.value
-            where = f"route '{_text(route.name.value)}' in route table '{_name(table)}'"
+            where = (f"route '{_text(route.name.value)}' in route table '{_name(table)}' of "
+                     f"node subnet '{_name(subnet)}'")
             hop_text = "?" if isinstance(hop, Unresolved) else hop
             ip = route.next_hop_ip.value
             target = f" {ip}" if isinstance(ip, str) else ""
@@ -398,8 +400,8 @@ def default_route(subnet: Subnet) -> DefaultRoute:
                                 table, route)
     if unknown is not None:
         return DefaultRoute(unknown, None, "a route prefix is unknown", table)
-    return DefaultRoute(None, None, f"route table '{_name(table)}' has no 0.0.0.0/0 route",
-                        table)
+    return DefaultRoute(None, None, f"route table '{_name(table)}' of node subnet "
+                        f"'{_name(subnet)}' has no 0.0.0.0/0 route", table)
 
 
 # -- address plan ----------------------------------------------------------------------------
