@@ -37,7 +37,8 @@ def test_network_rules_on_conformance_file(path: Path, tmp_path: Path) -> None:
     target = tmp_path / path.name
     shutil.copy2(path, target)
     result = lint([target], Options(select=RULES, root=tmp_path))
-    if result.deployments == 0:
-        pytest.skip("the file produced no deployment (an input error is another test's)")
+    if result.deployments == 0 or (result.errors and path.suffix == ".bicep"):
+        pytest.skip("the file produced no complete deployment (input errors are the "
+                    f"resolver tests' concern): {[str(e) for e in result.errors]}")
     found = {(f.rule_id, f.location.line) for f in result.active}
     assert found == _expected(path)
