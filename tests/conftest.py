@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# tests never read or write the user's own cache folder
+os.environ["AKSNETLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="aksnetlint-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

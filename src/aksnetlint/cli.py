@@ -90,6 +90,10 @@ SEVERITIES = ("info", "low", "medium", "high", "critical")
               help="Configuration file (default: the nearest .aksnetlint.yaml or "
                    "pyproject.toml [tool.aksnetlint] above the scanned path).")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for large scans (default: one per CPU).")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the per-deployment result cache.")
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
@@ -98,7 +102,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
          ignore: tuple[str, ...], exit_zero: bool, fail_on: str | None,
          show_unresolved: bool | None, var_file: tuple[Path, ...],
          param_file: tuple[Path, ...], hybrid: bool | None, config_path: Path | None,
-         statistics: bool, baseline: Path | None, write_baseline: Path | None) -> None:
+         statistics: bool, jobs: int | None, no_cache: bool, baseline: Path | None,
+         write_baseline: Path | None) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
     from aksnetlint.baseline import filter_new, read_baseline
     from aksnetlint.baseline import write_baseline as baseline_text
@@ -127,6 +132,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
             rule_options=config.rule_options,
             severity=config.severity,
             per_path_ignores=config.per_path_ignores,
+            jobs=jobs,
+            cache=not no_cache,
         )
         known = read_baseline(baseline) if baseline else None
         result = lint(targets, options, rules, progress=_progress_bar())

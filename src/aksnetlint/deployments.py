@@ -94,7 +94,8 @@ def _module_loader(root_folder: Path, options: LoadOptions, loaded: Loaded) -> o
                 module = _parse_module_folder(folder, files, options, loaded)
                 assert isinstance(module, TerraformModule)
                 cache[folder] = module
-                loaded.called.add(folder)
+                if folder != root_folder:  # a module calling its own folder is a cycle
+                    loaded.called.add(folder)
             return cache[folder]
 
     return FileModuleLoader()
@@ -287,7 +288,137 @@ def _load_plan(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Lo
     return loaded
 
 
+def load_bicep(unit: Unit, options: LoadOptions) -> Loaded:
+    """A `.bicep` file: one deployment per parameter file that belongs to it (every
+    `.bicepparam` under the scan root whose `using` names it, `<stem>.parameters.json`
+    beside it, and `--param-file`s that fit), or one with its defaults when it has none.
+    Its local modules and parameter files are part of it: they are superseded, not scanned
+    on their own. A file that other Bicep files use as a module is scanned through the
+    top-level files that use it (a module alone has no values for its parameters); with
+    none, it is scanned as a root. A `.bicepparam` file scans the file its `using` names,
+    with its values. Errors become `FileError`s; nothing raises."""
+    from aksnetlint.resolve.bicep import load_bicep as parse_bicep_file
+    from aksnetlint.resolve.bicep_callers import deployment_roots, module_closure
+
+    loaded = Loaded()
+    read: set[str] = set()
+    rel = relative(unit.path, options.root)
+    if unit.path.suffix.lower() == ".bicepparam":
+        _load_bicepparam(unit.path, rel, options, loaded, read)
+        loaded.files = len(read)
+        return loaded
+    try:
+        parse_bicep_file(unit.path, rel)
+    except AksnetlintError as exc:
+        loaded.files = 1
+        loaded.errors.append(file_error(exc, rel))
+        return loaded
+    roots = deployment_roots(unit.path, options.root, options)
+    for root_file in roots or [unit.path]:
+        _load_bicep_root(root_file, options, loaded, read)
+    if roots:
+        # scanned through its callers: it stands for them when they are not in the scan
+        # (a caller in the scan supersedes it); of several modules of the same callers,
+        # the first by path stands for them
+        for module in {m for r in roots for m in module_closure(r, options.root)}:
+            if module <= unit.path or \
+                    not set(deployment_roots(module, options.root, options)) <= set(roots):
+                loaded.supersedes.discard(module)
+    loaded.files = len(read)
+    return loaded
+
+
+def _load_bicepparam(path: Path, rel: str, options: LoadOptions, loaded: Loaded,
+                     read: set[str]) -> None:
+    from aksnetlint.parsers.bicep_ast import BicepParamFile
+    from aksnetlint.resolve.bicep import bicepparam_target, resolve_bicepparam
+    from aksnetlint.resolve.bicep import load_bicep as parse_bicep_file
+
+    try:
+        tree = parse_bicep_file(path, rel)
+    except AksnetlintError as exc:
+        read.add(str(path))
+        loaded.errors.append(file_error(exc, rel))
+        return
+    read.add(str(path))
+    target = bicepparam_target(path, tree)
+    if target is None and (not isinstance(tree, BicepParamFile) or tree.using is None
+                           or tree.using.path is None):
+        return  # `using none`: a base for `extends`, deployed by the files extending it
+    if target is None or not target.is_file():
+        # a registry or template-spec reference (a note), or a missing file (an error)
+        resolution = resolve_bicepparam(path, rel, options.root)
+        loaded.errors.extend(file_error(e, rel) for e in resolution.errors)
+        loaded.notes.extend(resolution.notes)
+        return
+    _load_bicep_deployment(target.resolve(), path.resolve(), options, loaded, read)
+
+
+def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set[str]) -> None:
+    """One top-level Bicep file with each of its parameter files."""
+    from aksnetlint.resolve.bicep import bicepparam_target, parameter_files_for
+    from aksnetlint.resolve.bicep_callers import bicepparam_users, module_closure
+
+    params: dict[Path, None] = {}
+    for param in [*parameter_files_for(path), *bicepparam_users(path, options.root, options)]:
+        params[param.resolve()] = None
+    for given in (p.resolve() for p in options.param_files):
+        # `--param-file`: ARM parameter files apply to every deployment, a `.bicepparam`
+        # to the file its `using` names
+        named = bicepparam_target(given) if given.suffix.lower() == ".bicepparam" else path
+        if named is not None and named.resolve() == path.resolve():
+            params[given] = None
+    loaded.supersedes.update(params)
+    loaded.supersedes.update(module_closure(path, options.root))
+    runs: list[Path | None] = [*params] or [None]
+    for param_file in runs:
+        _load_bicep_deployment(path.resolve(), param_file, options, loaded, read)
+
+
+# (resolved .bicep, parameter file, load options) -> the deployment, errors, notes and the
+# content hashes of the files its resolution read; reused while those files are unchanged
+# (a module and its callers' parameter files all ask for the same deployment)
+_BicepRun = tuple[Deployment, list[FileError], list[str], dict[str, str]]
+_bicep_runs: dict[tuple[Path, Path | None, LoadOptions], _BicepRun] = {}
+
+
+def _load_bicep_deployment(path: Path, param_file: Path | None, options: LoadOptions,
+                           loaded: Loaded, read: set[str]) -> None:
+    from contextlib import suppress
+
+    from aksnetlint.normalise.arm import normalise_arm
+    from aksnetlint.resolve.bicep import resolve_bicep
+    from aksnetlint.sources import read_text, recording
+
+    key = (path, param_file, options)
+    run = _bicep_runs.get(key)
+    if run is not None:
+        # read the files again (the result cache records them); reuse only if unchanged
+        with recording() as again:
+            for name in run[3]:
+                with suppress(AksnetlintError):
+                    read_text(Path(name), relative(Path(name), options.root))
+        if again != run[3]:
+            run = None
+    if run is None:
+        rel = relative(path, options.root)
+        with recording() as reads:
+            resolution = resolve_bicep(path, rel, options.root, param_file)
+        run = (normalise_arm(resolution.resources, rel, format="bicep"),
+               [file_error(e, rel) for e in resolution.errors], list(resolution.notes),
+               dict(reads))
+        if len(_bicep_runs) > 512:
+            _bicep_runs.clear()
+        _bicep_runs[key] = run
+    deployment, errors, notes, reads = run
+    loaded.deployments.append(deployment)
+    loaded.errors.extend(errors)
+    loaded.notes.extend(notes)
+    read.update(reads)
+
+
 LOADERS: dict[str, Callable[[Unit, LoadOptions], Loaded]] = {
     "terraform": load_terraform,
     "json": load_json,
+    "bicep": load_bicep,
 }

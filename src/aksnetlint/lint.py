@@ -5,17 +5,20 @@ discover -> load (parse, resolve, normalise) -> document -> rules -> findings.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from aksnetlint.deployments import LOADERS, LoadOptions
-from aksnetlint.discover import DEFAULT_EXCLUDES, discover
-from aksnetlint.findings import FileError, LintResult, Severity
+from aksnetlint.discover import DEFAULT_EXCLUDES, Unit, discover
+from aksnetlint.findings import FileError, Finding, LintResult, Severity
 from aksnetlint.rules import Rule
 
 Progress = Callable[[int, int], None]
+# below this many units a process pool costs more than it saves
+PARALLEL_THRESHOLD = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,8 @@ class Options:
     severity: dict[str, Severity] = field(default_factory=dict)
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     root: Path | None = None
+    jobs: int | None = None  # worker processes; None = one per CPU
+    cache: bool = False  # reuse per-deployment results from the user cache folder
 
 
 def selected(rules: list[Rule], select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -43,11 +48,142 @@ def selected(rules: list[Rule], select: tuple[str, ...], ignore: tuple[str, ...]
     return [r for r in chosen if not matches(r, ignore)]
 
 
+@dataclass(slots=True)
+class UnitOutcome:
+    """What scanning one discovered unit produced (picklable, for worker processes)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0
+    deployments: int = 0
+    called: set[Path] = field(default_factory=set)
+    supersedes: set[Path] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    rules: tuple[Rule, ...]
+    load_options: LoadOptions
+    hybrid: bool
+    show_unresolved: bool
+    rule_options: dict[str, dict[str, Any]]
+    use_cache: bool
+    cache_key: str
+
+
+def _scan_unit(unit: Unit, context: _Context) -> UnitOutcome:
+    """Load one unit and run every rule on its deployments (no reporting, no filtering)."""
+    from aksnetlint import cache
+    from aksnetlint.sources import recording
+
+    key = cache.unit_key(unit.format, unit.path, unit.files, context.cache_key) \
+        if context.use_cache else None
+    if key is not None:
+        cached = cache.load(key)
+        if cached is not None:
+            return _outcome_from_json(cached)
+    with recording() as read:
+        outcome = _evaluate_unit(unit, context)
+    if key is not None and not outcome.errors:
+        cache.store(key, _outcome_to_json(outcome), cache.dependencies(read))
+    return outcome
+
+
+def _evaluate_unit(unit: Unit, context: _Context) -> UnitOutcome:
+    from aksnetlint.document import build_document
+    from aksnetlint.engine import run_rule
+
+    loaded = LOADERS[unit.format](unit, context.load_options)
+    outcome = UnitOutcome(errors=loaded.errors, notes=loaded.notes, files=loaded.files,
+                          deployments=len(loaded.deployments), called=loaded.called,
+                          supersedes=loaded.supersedes)
+    for deployment in loaded.deployments:
+        document = build_document(deployment, hybrid_declared=context.hybrid)
+        for rule in context.rules:
+            if deployment.format in rule.formats:
+                outcome.findings.extend(run_rule(rule, document,
+                                                 context.rule_options.get(rule.id),
+                                                 context.show_unresolved))
+    return outcome
+
+
+def _outcome_to_json(outcome: UnitOutcome) -> dict[str, Any]:
+    from aksnetlint.cache import error_to_json, finding_to_json
+
+    return {"findings": [finding_to_json(f) for f in outcome.findings],
+            "errors": [error_to_json(e) for e in outcome.errors], "notes": outcome.notes,
+            "files": outcome.files, "deployments": outcome.deployments,
+            "called": sorted(str(p) for p in outcome.called),
+            "supersedes": sorted(str(p) for p in outcome.supersedes)}
+
+
+def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
+    from aksnetlint.cache import finding_from_json
+
+    return UnitOutcome(
+        findings=[finding_from_json(f) for f in data["findings"]],
+        errors=[FileError(e["path"], e["message"], e.get("line"), e.get("column"))
+                for e in data["errors"]],
+        notes=list(data["notes"]), files=int(data["files"]),
+        deployments=int(data["deployments"]),
+        called={Path(p) for p in data["called"]},
+        supersedes={Path(p) for p in data["supersedes"]})
+
+
+def _context_key(rules: list[Rule], options: Options) -> str:
+    """What besides the files decides an outcome: the rules (their files' content) and the
+    options that reach the rules or the loaders."""
+    import hashlib
+
+    from aksnetlint.cache import code_fingerprint
+
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for rule in rules:
+        digest.update(repr((rule.id, rule.source, rule.severity.value)).encode())
+        try:
+            digest.update(Path(rule.source).read_bytes())
+        except OSError:
+            digest.update(b"?")
+    digest.update(repr((options.hybrid, options.show_unresolved,
+                        sorted((k, sorted(v.items())) for k, v in options.rule_options.items()),
+                        [str(p) for p in options.var_files],
+                        [str(p) for p in options.param_files])).encode())
+    return digest.hexdigest()
+
+
+def _run_units(units: list[Unit], context: _Context, jobs: int,
+               progress: Progress | None) -> list[UnitOutcome]:
+    """Scan units serially, or across processes when there are many; results keep the
+    units' order either way."""
+    if jobs > 1 and len(units) >= PARALLEL_THRESHOLD:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context(method)) as pool:
+            outcomes = []
+            chunk = max(1, min(16, len(units) // (jobs * 4)))
+            for done, outcome in enumerate(pool.map(_scan_unit, units,
+                                                    [context] * len(units), chunksize=chunk),
+                                           1):
+                outcomes.append(outcome)
+                if progress is not None:
+                    progress(done, len(units))
+            return outcomes
+    outcomes = []
+    for done, unit in enumerate(units, 1):
+        outcomes.append(_scan_unit(unit, context))
+        if progress is not None:
+            progress(done, len(units))
+    return outcomes
+
+
 def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
          progress: Progress | None = None) -> LintResult:
     from aksnetlint import suppress
-    from aksnetlint.document import build_document
-    from aksnetlint.engine import run_rule
+    from aksnetlint.discover import relative
     from aksnetlint.rules import load_rules
 
     root = (options.root or Path.cwd()).resolve()
@@ -58,37 +194,27 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     result = LintResult(root=root.as_posix())
     found = discover(paths, root, options.excludes)
     result.errors.extend(found.errors)
-    load_options = LoadOptions(root, options.var_files, options.param_files)
-    loadable = [unit for unit in found.units if unit.format in LOADERS]
-    loads = []
-    for done, unit in enumerate(loadable, 1):
-        loads.append((unit, LOADERS[unit.format](unit, load_options)))
-        if progress is not None:
-            progress(done, len(loadable))
+    units = [unit for unit in found.units if unit.format in LOADERS]
+    context = _Context(tuple(active), LoadOptions(root, options.var_files, options.param_files),
+                       options.hybrid, options.show_unresolved, options.rule_options,
+                       options.cache, _context_key(active, options) if options.cache else "")
+    outcomes = _run_units(units, context, options.jobs or (os.cpu_count() or 1), progress)
     # a folder another scanned module calls is part of that deployment, not a root of its
     # own: scanning it alone would judge its variables without the caller's values
-    called = {folder for _, loaded in loads for folder in loaded.called}
-    superseded = {folder for _, loaded in loads for folder in loaded.supersedes}
-    for unit, loaded in loads:
+    called = {folder for outcome in outcomes for folder in outcome.called}
+    superseded = {path for outcome in outcomes for path in outcome.supersedes}
+    collected: list[Finding] = []
+    for unit, outcome in zip(units, outcomes, strict=True):
         # errors count even for a unit that is scanned as part of another deployment
-        result.errors.extend(loaded.errors)
-        result.notes.extend(loaded.notes)
+        result.errors.extend(outcome.errors)
+        result.notes.extend(outcome.notes)
         if (unit.format == "terraform" and unit.path in called) or unit.path in superseded:
             continue
-        result.files_scanned += loaded.files
-        for deployment in loaded.deployments:
-            result.deployments += 1
-            document = build_document(deployment, hybrid_declared=options.hybrid)
-            for rule in active:
-                if deployment.format not in rule.formats:
-                    continue
-                result.findings.extend(run_rule(rule, document,
-                                                options.rule_options.get(rule.id),
-                                                options.show_unresolved))
-    findings = [f for f in set(result.findings)
+        result.files_scanned += outcome.files
+        result.deployments += outcome.deployments
+        collected.extend(outcome.findings)
+    findings = [f for f in set(collected)
                 if not suppress.per_path_ignored(f, options.per_path_ignores, root)]
-    from aksnetlint.discover import relative
-
     scanned = {relative(path, root) for unit in found.units for path in unit.files}
     written = suppress.collect(root, scanned | {f.location.path for f in findings})
     result.findings, result.unused_suppressions = suppress.apply(

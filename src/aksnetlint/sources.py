@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from aksnetlint.errors import ParseError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+# (absolute path, sha256 of its bytes) of every file read while recording: what a cached
+# result depends on
+_recorders: list[dict[str, str]] = []
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, str]]:
+    """Record every file `read_text` reads (and its content hash) inside the block."""
+    record: dict[str, str] = {}
+    _recorders.append(record)
+    try:
+        yield record
+    finally:
+        _recorders.remove(record)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -20,6 +42,10 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror or exc}", rel) from None
+    if _recorders:
+        digest = content_hash(data)
+        for record in _recorders:
+            record[str(path.resolve())] = digest
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -1,0 +1,115 @@
+"""The per-deployment result cache (hit, miss, invalidation, corruption) and parallel
+scans (identical findings in identical order)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aksnetlint import cache
+from aksnetlint.lint import Options, lint
+from conftest import FIXTURES
+
+CASE = FIXTURES / "AKS001" / "module_two_levels"
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("AKSNETLINT_CACHE_DIR", str(folder))
+    return folder
+
+
+def _entries(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.rglob("*.json"))
+
+
+def _scan(folder: Path, **kwargs: object) -> list[tuple[str, str, int, str]]:
+    result = lint([folder], Options(root=folder, select=("AKS001",), cache=True, **kwargs))  # type: ignore[arg-type]
+    assert not result.errors
+    return [(f.rule_id, f.location.path, f.location.line, f.message) for f in result.findings]
+
+
+def test_hit_returns_the_same_findings(tmp_path: Path, cache_dir: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASE, folder)
+    first = _scan(folder)
+    assert first and _entries(cache_dir)
+
+    def no_loading(*args: object) -> None:
+        raise AssertionError("a cache hit must not load the deployment again")
+
+    monkeypatch.setattr("aksnetlint.lint._evaluate_unit", no_loading)
+    assert _scan(folder) == first
+
+
+def test_change_in_a_called_module_invalidates(tmp_path: Path, cache_dir: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASE, folder)
+    assert len(_scan(folder)) == 1
+    caller = folder / "live" / "main.tf"
+    caller.write_text(caller.read_text().replace("api_ranges  = [] # expect: AKS001",
+                                                 'api_ranges  = ["203.0.113.0/24"]'))
+    assert _scan(folder) == []
+    module = folder / "modules" / "aks" / "main.tf"
+    module.write_text(module.read_text().replace("authorized_ip_ranges = var.allowed_cidrs",
+                                                 "authorized_ip_ranges = []"))
+    assert len(_scan(folder)) == 2  # the module file is a dependency of the live unit
+
+
+def test_new_file_in_a_module_folder_invalidates(tmp_path: Path, cache_dir: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASE, folder)
+    assert len(_scan(folder)) == 1
+    (folder / "modules" / "aks" / "override.tf").write_text(
+        'resource "azurerm_kubernetes_cluster" "extra" {\n  name = "extra"\n}\n')
+    assert len(_scan(folder)) == 3  # the extra open cluster, once per caller instance
+
+
+def test_version_change_misses(tmp_path: Path, cache_dir: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASE, folder)
+    _scan(folder)
+    before = len(_entries(cache_dir))
+    monkeypatch.setattr(cache, "__version__", "999.0")
+    _scan(folder)
+    assert len(_entries(cache_dir)) > before
+
+
+def test_corrupt_entry_is_ignored_and_rewritten(tmp_path: Path, cache_dir: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASE, folder)
+    first = _scan(folder)
+    for entry in _entries(cache_dir):
+        entry.write_text("{not json")
+    assert _scan(folder) == first
+    for entry in _entries(cache_dir):
+        assert json.loads(entry.read_text())["format"] == cache.FORMAT
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, cache_dir: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASE, folder)
+    lint([folder], Options(root=folder, cache=False))
+    assert _entries(cache_dir) == []
+
+
+def test_parallel_and_serial_scans_agree(tmp_path: Path, cache_dir: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import write_estate
+
+    estate = tmp_path / "estate"
+    write_estate(estate, 30)
+    serial = lint([estate], Options(root=estate, jobs=1))
+    parallel = lint([estate], Options(root=estate, jobs=2))
+    assert serial.findings == parallel.findings
+    assert [str(e) for e in serial.errors] == [str(e) for e in parallel.errors]
+    assert serial.deployments == parallel.deployments
+    assert serial.findings, "the generated estate has problems to find"
