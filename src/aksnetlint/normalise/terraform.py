@@ -199,7 +199,7 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
         index.add("Identity", res, identity)
 
     clusters = _clusters(by_type, index, name_of)
-    return Deployment(
+    deployment = Deployment(
         root=root, format="terraform", clusters=tuple(clusters), vnets=tuple(vnets),
         subnets=tuple(subnets), route_tables=tuple(route_tables), nsgs=tuple(nsgs),
         private_dns_zones=tuple(zones), gateways=tuple(gateways),
@@ -208,6 +208,26 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
         identities=tuple(identities),
         subnet_uses=tuple(subnet_uses(by_type, base, index)),
     )
+    return _with_azapi(deployment, by_type["azapi_resource"], index, root)
+
+
+def _with_azapi(deployment: Deployment, azapi: list[ResolvedResource], index: _Index,
+                root: str) -> Deployment:
+    """`azapi_resource` bodies are ARM shapes: the ARM normaliser reads them, linking to
+    the azurerm objects of the same module, and its objects join this deployment."""
+    if not azapi:
+        return deployment
+    from dataclasses import fields, replace
+
+    from aksnetlint.normalise.arm import azapi_to_arm, normalise_arm
+
+    shaped = [arm for res in azapi if (arm := azapi_to_arm(res)) is not None]
+    if not shaped:
+        return deployment
+    extra = normalise_arm(shaped, root, format="terraform", known=index.by_address)
+    merged = {f.name: getattr(deployment, f.name) + getattr(extra, f.name)
+              for f in fields(Deployment) if isinstance(getattr(deployment, f.name), tuple)}
+    return replace(deployment, **merged)
 
 
 def _route(body: Sourced, decl: Location) -> Route:
