@@ -20,6 +20,15 @@ resource "azurerm_subnet" "prod_nodes" {
   address_prefixes     = ["10.10.0.0/22"]
 }
 
+# Added for the batch workloads; the route table association was forgotten, so
+# these nodes have no path to the internet through the firewall.
+resource "azurerm_subnet" "prod_batch" {
+  name                 = "snet-aks-batch"
+  resource_group_name  = azurerm_resource_group.prod.name
+  virtual_network_name = azurerm_virtual_network.prod.name
+  address_prefixes     = ["10.10.4.0/24"]
+}
+
 resource "azurerm_route_table" "prod" {
   name                = "rt-aks-prod"
   location            = var.location
@@ -79,4 +88,14 @@ resource "azurerm_kubernetes_cluster" "prod" {
   identity {
     type = "SystemAssigned"
   }
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "prod_batch" {
+  name                  = "batch"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.prod.id
+  vm_size               = "Standard_F16s_v2"
+  vnet_subnet_id        = azurerm_subnet.prod_batch.id
+  auto_scaling_enabled  = true
+  min_count             = 0
+  max_count             = 20
 }
