@@ -163,7 +163,8 @@ def load_json(unit: Unit, options: LoadOptions) -> Loaded:
 def _load_arm(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loaded) -> Loaded:
     """An ARM template (or Blueprint template artifact) with its parameter files. A
     parameter file builds no deployment of its own; named alone, it scans its template.
-    Compiled Bicep with its `.bicep` source beside it is left to the Bicep source."""
+    Compiled Bicep with its `.bicep` source beside it is superseded by that source when the
+    source is scanned too (`load_bicep`)."""
     from aksnetlint.parsers.arm import (
         PARAMETERS_SCHEMA_MARK,
         TEMPLATE_SCHEMA_MARK,
@@ -191,13 +192,13 @@ def _load_arm(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loa
         except AksnetlintError as exc:
             loaded.errors.append(file_error(exc, template_rel))
             return loaded
-        if document.kind != "template" or _bicep_source_beside(template, document.template):
+        if document.kind != "template":
             return loaded
         _resolve_arm(Unit(unit.format, template, [template]), document, template_rel, options,
                      loaded)
         loaded.supersedes.discard(unit.path)  # named alone: this file stands for its template
         return loaded
-    if document.kind != "template" or _bicep_source_beside(unit.path, document.template):
+    if document.kind != "template":
         return loaded
     return _resolve_arm(unit, document, rel, options, loaded)
 
@@ -240,19 +241,6 @@ def _template_of_parameters(path: Path) -> Path | None:
     else:
         return None
     return candidate.resolve() if candidate.is_file() else None
-
-
-def _bicep_source_beside(path: Path, template: object) -> bool:
-    """Compiled Bicep (`metadata._generator.name == "bicep"`) whose `.bicep` source sits
-    beside it: the source is scanned instead."""
-    metadata = template.get("metadata") if isinstance(template, dict) else None
-    generator = metadata.get("_generator") if isinstance(metadata, dict) else None
-    name = generator.get("name") if isinstance(generator, dict) else None
-    if not isinstance(name, str) or name.lower() != "bicep":
-        return False
-    from aksnetlint.resolve.bicep import bicep_source_for
-
-    return bicep_source_for(path) is not None
 
 
 def _load_plan(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loaded) -> Loaded:
@@ -356,7 +344,11 @@ def _load_bicepparam(path: Path, rel: str, options: LoadOptions, loaded: Loaded,
 
 def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set[str]) -> None:
     """One top-level Bicep file with each of its parameter files."""
-    from aksnetlint.resolve.bicep import bicepparam_target, parameter_files_for
+    from aksnetlint.resolve.bicep import (
+        bicep_source_for,
+        bicepparam_target,
+        parameter_files_for,
+    )
     from aksnetlint.resolve.bicep_callers import bicepparam_users, module_closure
 
     params: dict[Path, None] = {}
@@ -369,7 +361,13 @@ def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set
         if named is not None and named.resolve() == path.resolve():
             params[given] = None
     loaded.supersedes.update(params)
-    loaded.supersedes.update(module_closure(path, options.root))
+    modules = module_closure(path, options.root)
+    loaded.supersedes.update(modules)
+    for source in (path, *modules):
+        # `bicep build` output beside its source: the source has the user's lines
+        compiled = source.with_suffix(".json")
+        if compiled.is_file() and bicep_source_for(compiled) is not None:
+            loaded.supersedes.add(compiled.resolve())
     runs: list[Path | None] = [*params] or [None]
     for param_file in runs:
         _load_bicep_deployment(path.resolve(), param_file, options, loaded, read)

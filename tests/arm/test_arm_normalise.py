@@ -493,8 +493,16 @@ def test_compiled_bicep_defers_to_its_source(tmp_path: Path) -> None:
     compiled = _template(_cluster_resource({}),
                          metadata={"_generator": {"name": "bicep", "version": "0.30.3"}})
     assert _load(tmp_path, {"main.json": compiled}).deployments  # no source: scanned
-    (tmp_path / "main.bicep").write_text("// source\n")
-    assert not _load(tmp_path, {"main.json": compiled}).deployments
+    (tmp_path / "main.bicep").write_text(
+        "resource aks 'Microsoft.ContainerService/managedClusters@2024-02-01' = {\n"
+        "  name: 'aks'\n  location: 'westeurope'\n  properties: {}\n}\n")
+    # the source supersedes the compiled JSON when both are scanned
+    together = lint([tmp_path], Options(select=("AKS001",), root=tmp_path))
+    assert together.deployments == 1 and not together.errors
+    assert [(f.rule_id, f.location.path) for f in together.active] == [("AKS001", "main.bicep")]
+    # named alone (or with `exclude: ["*.bicep"]`), the JSON is scanned
+    alone = lint([tmp_path / "main.json"], Options(select=("AKS001",), root=tmp_path))
+    assert [(f.rule_id, f.location.path) for f in alone.active] == [("AKS001", "main.json")]
 
 
 def test_other_json_is_skipped(tmp_path: Path) -> None:

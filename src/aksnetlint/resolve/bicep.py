@@ -225,17 +225,14 @@ _PARSED: OrderedDict[tuple[str, str, int, int], ast.BicepFile | ast.BicepParamFi
 
 
 def load_bicep(path: Path, rel: str) -> ast.BicepFile | ast.BicepParamFile:
-    """Read and parse a `.bicep` (or, by suffix, `.bicepparam`) file, cached by path,
-    size and modification time; `ParseError` when it cannot be read or parsed."""
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", rel) from None
-    key = (str(path.resolve()), rel, stat.st_mtime_ns, stat.st_size)
+    """Read and parse a `.bicep` (or, by suffix, `.bicepparam`) file; `ParseError` when it
+    cannot be read or parsed. The file is read on every call (through `read_text`, so a
+    scan's result cache records it); the parse is cached by path and content."""
+    text = read_text(path, rel)
+    key = (str(path.resolve()), rel, len(text), hash(text))  # SipHash: keyed per process
     found = _PARSED.get(key)
     if found is None:
         try:
-            text = read_text(path, rel)
             found = parse_bicepparam(text, rel) if path.suffix.lower() == ".bicepparam" \
                 else parse_bicep(text, rel)
         except ParseError as exc:
@@ -524,7 +521,7 @@ class _FileScope:
         self.supplied = supplied
         self.chain = chain
         self.present = present
-        self.evaluator = Evaluator(self, run.budget)
+        self.evaluator = Evaluator(self, run.budget, run.fail)
         self.extra: dict[str, Handle] = {}
         self.declared: dict[str, ast.Declaration | ast.ParamDeclaration] = {}
         self.imports: dict[str, _Import] = {}

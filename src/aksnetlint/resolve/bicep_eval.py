@@ -28,15 +28,18 @@ import base64
 import json
 from collections import ChainMap
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
 
+from aksnetlint.errors import ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.resolve import arm_expressions as arm
 from aksnetlint.resolve.arm_expressions import Deployment, ExpressionError, Frame, UserFunction
 from aksnetlint.resolve.arm_functions import FUNCTIONS, display, equal
+from aksnetlint.sources import read_text
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved, find_unresolved
 from aksnetlint.values import sourced as wrap
 
@@ -164,9 +167,11 @@ def _type_name(data: object) -> str:
 class Evaluator:
     """Evaluates the expressions of one file (see the module docstring)."""
 
-    def __init__(self, symbols: Symbols, budget: Budget) -> None:
+    def __init__(self, symbols: Symbols, budget: Budget,
+                 recover: Callable[[Failure], None] | None = None) -> None:
         self.symbols = symbols
         self.budget = budget
+        self.recover = recover
         self._scope = _ArmScope(symbols)
 
     # -- entry points ------------------------------------------------------------------
@@ -263,7 +268,7 @@ class Evaluator:
                                   item.loc)
                 items.extend(spread.data)
             else:
-                items.append(placed(self.value(item, env), item.loc))
+                items.append(placed(self._part(item, env), item.loc))
         return Sourced(items, expr.loc)
 
     def _object(self, expr: ast.Object, env: Env) -> Sourced:
@@ -285,8 +290,23 @@ class Evaluator:
             key = self.key(item, env)
             if isinstance(key, Unresolved):
                 return Sourced(key, expr.loc)
-            result[key] = placed(self.value(item.value, env), item.loc)
+            result[key] = placed(self._part(item.value, env), item.loc)
         return Sourced(result, expr.loc)
+
+    def _part(self, expr: ast.Expr, env: Env) -> Sourced:
+        """An element of an array or object literal. With `recover`, a template error in it
+        is handed to `recover` and only that element is Unresolved: one bad property (an
+        undeclared symbol in `osDiskSizeGB`) does not hide its siblings."""
+        if self.recover is None:
+            return self.value(expr, env)
+        try:
+            return self.value(expr, env)
+        except BudgetExceeded:
+            raise
+        except Failure as failure:
+            self.recover(failure)
+            return Sourced(Unresolved(f"invalid expression: {failure.message}", failure.loc),
+                           expr.loc)
 
     def key(self, item: ast.ObjectProperty, env: Env) -> str | Unresolved:
         """An object property's key; an interpolated key is evaluated."""
@@ -719,9 +739,10 @@ def _loaded_text(evaluator: Evaluator, expr: ast.Call, env: Env) -> str | Unreso
     if isinstance(path, Unresolved):
         return path
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise Failure(f"{expr.name}(): cannot read {path.name}: {exc}", expr.loc) from None
+        return read_text(path, path.name, MAX_LOADED_BYTES)
+    except ParseError as exc:
+        raise Failure(f"{expr.name}(): cannot read {path.name}: {exc.message}", expr.loc) \
+            from None
 
 
 @_native("loadTextContent")
@@ -737,6 +758,8 @@ def _load_base64(evaluator: Evaluator, expr: ast.Call, env: Env) -> Sourced:
     path = _load_path(evaluator, expr, env)
     if isinstance(path, Unresolved):
         return Sourced(path, expr.loc)
+    with suppress(ParseError):  # binary content is fine here: the bytes are encoded as is
+        read_text(path, path.name, MAX_LOADED_BYTES)  # records the file for the result cache
     try:
         return Sourced(base64.b64encode(path.read_bytes()).decode("ascii"), expr.loc)
     except OSError as exc:
