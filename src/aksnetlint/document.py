@@ -8,6 +8,7 @@ model `Field` it came from, so a rule's anchor resolves to the exact source loca
 from __future__ import annotations
 
 import dataclasses
+import functools
 from enum import Enum
 
 from aksnetlint.facts import hybrid_evidence
@@ -100,37 +101,55 @@ def _kind(obj: object) -> str:
     return type(obj).__name__.lower()
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "decl")
+
+
+class _Converter:
+    """Model -> document. An object referenced from many places (a subnet used by several
+    pools) is converted once; each reference gets its own shell node (with the field that
+    refers to it) over the shared converted children."""
+
+    def __init__(self) -> None:
+        self._children: dict[int, tuple[object, dict[str, object]]] = {}
+
+    def convert_object(self, obj: object, field: Field[object] | None) -> Node:
+        decl = getattr(obj, "decl", None)
+        node = Node(_kind(obj), decl if isinstance(decl, Location) else None, field)
+        cached = self._children.get(id(obj))
+        if cached is None or cached[0] is not obj:
+            children = {name: self.value(getattr(obj, name)) for name in _field_names(type(obj))}
+            self._children[id(obj)] = (obj, children)
+        else:
+            children = cached[1]
+        node.update(children)
+        return node
+
+    def value(self, value: object) -> object:
+        if isinstance(value, Unresolved):
+            return Leaf(value, None)
+        if isinstance(value, Field):
+            return self.field(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self.convert_object(value, None)
+        if isinstance(value, tuple | list):
+            return NodeList([self.value(v) for v in value])
+        return Leaf(_scalar(value), None)
+
+    def field(self, field: Field[object]) -> object:
+        value = field.value
+        if isinstance(value, Unresolved):
+            return Leaf(value, field)
+        if isinstance(value, tuple | list):
+            return NodeList([self.value(v) for v in value], field)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self.convert_object(value, field)
+        return Leaf(_scalar(value), field)
+
+
 def _convert_object(obj: object, field: Field[object] | None) -> Node:
-    decl = getattr(obj, "decl", None)
-    node = Node(_kind(obj), decl if isinstance(decl, Location) else None, field)
-    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
-        if f.name == "decl":
-            continue
-        node[f.name] = _convert(getattr(obj, f.name))
-    return node
-
-
-def _convert(value: object) -> object:
-    if isinstance(value, Unresolved):
-        return Leaf(value, None)
-    if isinstance(value, Field):
-        return _convert_field(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _convert_object(value, None)
-    if isinstance(value, tuple | list):
-        return NodeList([_convert(v) for v in value])
-    return Leaf(_scalar(value), None)
-
-
-def _convert_field(field: Field[object]) -> object:
-    value = field.value
-    if isinstance(value, Unresolved):
-        return Leaf(value, field)
-    if isinstance(value, tuple | list):
-        return NodeList([_convert(v) for v in value], field)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _convert_object(value, field)
-    return Leaf(_scalar(value), field)
+    return _Converter().convert_object(obj, field)
 
 
 def _scalar(value: object) -> object:
