@@ -8,7 +8,6 @@ model `Field` it came from, so a rule's anchor resolves to the exact source loca
 from __future__ import annotations
 
 import dataclasses
-import functools
 from enum import Enum
 
 from aksnetlint.facts import hybrid_evidence
@@ -101,9 +100,15 @@ def _kind(obj: object) -> str:
     return type(obj).__name__.lower()
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "decl")
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.name != "decl")
+        _FIELDS[cls] = names
+    return names
 
 
 class _Converter:
@@ -119,7 +124,8 @@ class _Converter:
         node = Node(_kind(obj), decl if isinstance(decl, Location) else None, field)
         cached = self._children.get(id(obj))
         if cached is None or cached[0] is not obj:
-            children = {name: self.value(getattr(obj, name)) for name in _field_names(type(obj))}
+            children = {name: self.value(getattr(obj, name))
+                        for name in _field_names(obj.__class__)}
             self._children[id(obj)] = (obj, children)
         else:
             children = cached[1]
