@@ -201,3 +201,21 @@ def test_one_bad_property_does_not_hide_its_siblings(tmp_path: Path) -> None:
     result = lint([tmp_path], Options(select=("AKS001",), root=tmp_path))
     assert [e.message for e in result.errors] == ["'size' is not declared"]
     assert [(f.location.path, f.location.line) for f in result.active] == [("main.bicep", 1)]
+
+
+def test_bicep_example_spoke(tmp_path: Path) -> None:
+    """`examples/bicep/spoke-payments`: what a new user reads first stays true."""
+    import shutil
+
+    from conftest import REPO
+
+    shutil.copytree(REPO / "examples" / "bicep", tmp_path / "bicep")
+    result = lint([tmp_path], Options(root=tmp_path))
+    assert not result.errors and result.deployments == 1 and result.files_scanned == 3
+    assert sorted((f.rule_id, f.location.path) for f in result.active) == [
+        ("AKS007", "bicep/spoke-payments/main.bicepparam"),
+        ("AKS008", "bicep/spoke-payments/modules/aks.bicep"),
+        ("AKS206", "bicep/spoke-payments/main.bicepparam"),
+        ("AKS305", "bicep/spoke-payments/main.bicepparam"),
+        ("AKS307", "bicep/spoke-payments/main.bicep"),
+    ]
