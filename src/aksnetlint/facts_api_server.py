@@ -153,6 +153,12 @@ def _firewall_egress(deployment: Deployment, subnet: Subnet, ips: list[Field[obj
         if not (isinstance(hop_type, str) and hop_type.lower() == "virtualappliance"):
             continue
         hop = route.next_hop_ip.value
+        referenced = firewall_referenced(deployment, route.next_hop_ref)
+        if referenced is not None:
+            devices.append(Described(f"firewall '{_name(referenced.name.value)}' (next hop of "
+                                     f"route '{_name(route.name.value)}')", referenced.decl))
+            ips.extend(public_ip_field(pip) for pip in referenced.public_ips)
+            continue
         if isinstance(hop, Unresolved):
             ips.append(Field(Unresolved(f"the next hop of route '{_name(route.name.value)}' "
                                         f"is not known: {hop.reason}"),
@@ -164,6 +170,17 @@ def _firewall_egress(deployment: Deployment, subnet: Subnet, ips: list[Field[obj
         devices.append(Described(f"firewall '{_name(firewall.name.value)}' (next hop {hop} "
                                  f"of route '{_name(route.name.value)}')", firewall.decl))
         ips.extend(public_ip_field(pip) for pip in firewall.public_ips)
+
+
+def firewall_referenced(deployment: Deployment, ref: str | None) -> Firewall | None:
+    """The firewall whose attribute a route's next hop refers to
+    (`azurerm_firewall.hub.ip_configuration[0].private_ip_address`, ARM `reference(...)`)."""
+    if not ref:
+        return None
+    for firewall in deployment.firewalls:
+        if ref == firewall.key or ref.startswith((firewall.key + ".", firewall.key + "/")):
+            return firewall
+    return None
 
 
 def firewall_at(deployment: Deployment, address: str) -> Firewall | None:

@@ -70,6 +70,9 @@ class Route:
     next_hop_type: Field[str]
     next_hop_ip: Field[str | None]
     decl: Location
+    # when the next hop is a reference to another resource's address (a firewall's private
+    # IP, known only after apply): the model key of that resource's attribute
+    next_hop_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ from aksnetlint.normalise.fields import (
     field_from,
     first,
     get,
+    ref_of,
     ref_target,
     string_list,
 )
@@ -744,6 +745,7 @@ def _route(name: Field[str], props: Sourced | None, decl: Location) -> Route:
                                  Unresolved("no next hop type"), decl),
         next_hop_ip=field_from(_get(props, "nextHopIpAddress"), as_str, None, decl),
         decl=decl,
+        next_hop_ref=ref_of(_get(props, "nextHopIpAddress")),
     )
 
 

@@ -145,3 +145,10 @@ def ref_target(value: Sourced | None) -> ResourceRef | str | Unresolved | None:
     if isinstance(data, ResourceRef | str | Unresolved) or data is None:
         return data
     return Unresolved(f"expected a resource id, found {type(data).__name__}")
+
+
+def ref_of(value: Sourced | None) -> str | None:
+    """The `target` of a ResourceRef value (a reference Azure resolves at deployment)."""
+    if value is not None and isinstance(value.data, ResourceRef):
+        return value.data.target
+    return None

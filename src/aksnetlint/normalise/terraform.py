@@ -42,6 +42,7 @@ from aksnetlint.normalise.fields import (
     field_from,
     first,
     get,
+    ref_of,
     ref_target,
     string_list,
 )
@@ -238,6 +239,7 @@ def _route(body: Sourced, decl: Location) -> Route:
         next_hop_type=field_from(get(body, "next_hop_type"), as_str, Unresolved("no hop"), decl),
         next_hop_ip=field_from(get(body, "next_hop_in_ip_address"), as_str, None, decl),
         decl=decl,
+        next_hop_ref=ref_of(get(body, "next_hop_in_ip_address")),
     )
 
 

@@ -695,7 +695,7 @@ class ModuleEvaluator:
             key_value = key
         if isinstance(data, _ResourceObject):
             if isinstance(key_value, str) and key_value in data:
-                return data[key_value]
+                return _nested_blocks(data.address, key_value, data[key_value])
             return Sourced(ResourceRef(data.address, str(key_value)), loc)
         if isinstance(data, dict):
             text = _to_string(key_value)
@@ -718,6 +718,19 @@ class ModuleEvaluator:
     def output(self, name: str) -> Sourced | None:
         attr = self.outputs.get(name)
         return None if attr is None else self.evaluate(attr.value, {})
+
+
+def _nested_blocks(address: str, name: str, value: Sourced) -> Sourced:
+    """Nested blocks of a resource stay resource objects, so an attribute they do not write
+    (`ip_configuration[0].private_ip_address`) is a reference known after apply."""
+    if not isinstance(value.data, list) or not all(isinstance(v.data, dict) for v in value.data):
+        return value
+    blocks: list[Sourced] = []
+    for i, block in enumerate(value.data):
+        assert isinstance(block.data, dict)
+        blocks.append(Sourced(_ResourceObject(f"{address}.{name}[{i}]", block.data), block.loc,
+                              block.at))
+    return Sourced(blocks, value.loc, value.at)
 
 
 class _ResourceObject(dict[str, Sourced]):
