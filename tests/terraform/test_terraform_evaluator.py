@@ -165,3 +165,11 @@ def test_interpolating_a_resource_id_is_unresolved() -> None:
     text = ('resource "azurerm_subnet" "s" {\n  name = "x"\n}\n'
             'locals { x = "${azurerm_subnet.s.id}/suffix" }\n')
     assert isinstance(_local(text).data, Unresolved)
+
+
+def test_traversal_of_computed_values() -> None:
+    text = ('locals {\n  x = jsondecode("{\\"a\\": [1, 2]}").a[1]\n  y = ["p", "q"][1]\n'
+            '  z = (true ? { k = 1 } : { k = 2 }).k\n}\n')
+    assert _local(text).data == 2
+    assert _local(text, "y").data == "q"
+    assert _local(text, "z").data == 1

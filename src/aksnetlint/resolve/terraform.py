@@ -570,6 +570,10 @@ class ModuleEvaluator:
     # -- references --------------------------------------------------------------------
     def _traverse(self, expr: ast.Expr, scope: dict[str, Sourced], constant: bool) -> Sourced:
         root, ops = _flatten(expr)
+        if not isinstance(root, ast.Variable):
+            # `jsondecode(x).a`, `[..][0]`, `(cond ? a : b).id`: evaluate, then step into it
+            return self._apply(self.evaluate(root, scope, constant), ops, 0, scope, constant,
+                               expr.loc)
         if root.name in scope:  # a for-expression variable
             return self._apply(scope[root.name], ops, 0, scope, constant, expr.loc)
         if not ops:
@@ -741,7 +745,7 @@ class _ResourceObject(dict[str, Sourced]):
         self.address = address
 
 
-def _flatten(expr: ast.Expr) -> tuple[ast.Variable, list[str | ast.Expr]]:
+def _flatten(expr: ast.Expr) -> tuple[ast.Expr, list[str | ast.Expr]]:
     ops: list[str | ast.Expr] = []
     node = expr
     while True:
@@ -753,8 +757,6 @@ def _flatten(expr: ast.Expr) -> tuple[ast.Variable, list[str | ast.Expr]]:
             node = node.obj
         else:
             break
-    if not isinstance(node, ast.Variable):
-        raise EvaluationError("unsupported reference")
     ops.reverse()
     return node, ops
 
