@@ -43,7 +43,9 @@ def test_hit_returns_the_same_findings(tmp_path: Path, cache_dir: Path,
     def no_loading(*args: object) -> None:
         raise AssertionError("a cache hit must not load the deployment again")
 
-    monkeypatch.setattr("aksnetlint.lint._evaluate_unit", no_loading)
+    from aksnetlint import lint as lint_module
+
+    monkeypatch.setitem(lint_module.LOADERS, "terraform", no_loading)
     assert _scan(folder) == first
 
 
@@ -113,3 +115,16 @@ def test_parallel_and_serial_scans_agree(tmp_path: Path, cache_dir: Path) -> Non
     assert [str(e) for e in serial.errors] == [str(e) for e in parallel.errors]
     assert serial.deployments == parallel.deployments
     assert serial.findings, "the generated estate has problems to find"
+
+
+def test_module_cached_as_part_of_a_deployment_is_judged_alone_later(
+        tmp_path: Path, cache_dir: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASE, folder)
+    (folder / "modules" / "aks" / "extra.tf").write_text(
+        'resource "azurerm_kubernetes_cluster" "extra" {\n  name = "extra"\n}\n')
+    assert len(_scan(folder)) == 3  # live: the caller's finding + extra once per instance
+    alone = lint([folder / "modules" / "aks"], Options(root=folder, select=("AKS001",),
+                                                      cache=True))
+    assert [(f.location.path, f.location.line) for f in alone.findings] == [
+        ("modules/aks/extra.tf", 1)]

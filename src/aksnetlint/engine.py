@@ -32,11 +32,18 @@ _STEP_RE = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
 _PLACEHOLDER_RE = re.compile(r"\{(@|[$^@]?[A-Za-z0-9_.\[\]*$^]+)(?::([a-z_]+))?\}")
 
 
+@functools.lru_cache(maxsize=1)
+def _jsonpath_parser() -> Any:
+    # jsonpath-ng's parse() builds a new PLY parser (its LALR tables) on every call; one
+    # parser serves every rule
+    from jsonpath_ng.parser import JsonPathParser
+
+    return JsonPathParser()
+
+
 @functools.lru_cache(maxsize=256)
 def compile_jsonpath(path: str) -> Any:
-    from jsonpath_ng import parse
-
-    return parse(path)
+    return _jsonpath_parser().parse(path)
 
 
 @dataclass(frozen=True, slots=True)

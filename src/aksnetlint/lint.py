@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from aksnetlint.deployments import LOADERS, LoadOptions
+from aksnetlint.deployments import LOADERS, Loaded, LoadOptions
 from aksnetlint.discover import DEFAULT_EXCLUDES, Unit, discover
 from aksnetlint.findings import FileError, Finding, LintResult, Severity
+from aksnetlint.model import Deployment
 from aksnetlint.rules import Rule
 
 Progress = Callable[[int, int], None]
@@ -59,6 +60,7 @@ class UnitOutcome:
     deployments: int = 0
     called: set[Path] = field(default_factory=set)
     supersedes: set[Path] = field(default_factory=set)
+    rules_run: bool = True  # False: loaded only, because another unit covers it
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +93,79 @@ def _scan_unit(unit: Unit, context: _Context) -> UnitOutcome:
 
 
 def _evaluate_unit(unit: Unit, context: _Context) -> UnitOutcome:
+    loaded = LOADERS[unit.format](unit, context.load_options)
+    outcome = _bare_outcome(loaded)
+    outcome.findings = _apply_rules(loaded.deployments, context)
+    return outcome
+
+
+def _bare_outcome(loaded: Loaded) -> UnitOutcome:
+    return UnitOutcome(errors=loaded.errors, notes=loaded.notes, files=loaded.files,
+                       deployments=len(loaded.deployments), called=loaded.called,
+                       supersedes=loaded.supersedes)
+
+
+def _apply_rules(deployments: list[Deployment], context: _Context) -> list[Finding]:
     from aksnetlint.document import build_document
     from aksnetlint.engine import run_rule
 
-    loaded = LOADERS[unit.format](unit, context.load_options)
-    outcome = UnitOutcome(errors=loaded.errors, notes=loaded.notes, files=loaded.files,
-                          deployments=len(loaded.deployments), called=loaded.called,
-                          supersedes=loaded.supersedes)
-    for deployment in loaded.deployments:
+    findings: list[Finding] = []
+    for deployment in deployments:
         document = build_document(deployment, hybrid_declared=context.hybrid)
         for rule in context.rules:
             if deployment.format in rule.formats:
-                outcome.findings.extend(run_rule(rule, document,
-                                                 context.rule_options.get(rule.id),
-                                                 context.show_unresolved))
-    return outcome
+                findings.extend(run_rule(rule, document, context.rule_options.get(rule.id),
+                                         context.show_unresolved))
+    return findings
+
+
+def _scan_serially(units: list[Unit], context: _Context,
+                   progress: Progress | None) -> list[UnitOutcome]:
+    """Load every unit first, then run the rules only on units that are deployments of
+    their own (not a module, parameter file or compiled template another unit covers)."""
+    from aksnetlint import cache
+
+    staged: list[tuple[UnitOutcome, Loaded | None, str | None, dict[str, str]]] = []
+    for done, unit in enumerate(units, 1):
+        key = cache.unit_key(unit.format, unit.path, unit.files, context.cache_key) \
+            if context.use_cache else None
+        cached = cache.load(key) if key is not None else None
+        if cached is not None:
+            staged.append((_outcome_from_json(cached), None, key, {}))
+        else:
+            staged.append(_load_recorded(unit, context, key))
+        if progress is not None:
+            progress(done, len(units))
+    called = {folder for outcome, *_ in staged for folder in outcome.called}
+    superseded = {path for outcome, *_ in staged for path in outcome.supersedes}
+    outcomes = []
+    for unit, (outcome, fresh, key, read) in zip(units, staged, strict=True):
+        covered = _covered(unit, called, superseded)
+        if fresh is None and not covered and not outcome.rules_run:
+            # cached while another unit covered it; on its own now, so it needs its rules
+            outcome, fresh, key, read = _load_recorded(unit, context, key)
+        if fresh is not None:
+            if not covered:
+                outcome.findings = _apply_rules(fresh.deployments, context)
+            outcome.rules_run = not covered
+            if key is not None and not outcome.errors:
+                cache.store(key, _outcome_to_json(outcome), cache.dependencies(read))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _load_recorded(unit: Unit, context: _Context, key: str | None
+                   ) -> tuple[UnitOutcome, Loaded, str | None, dict[str, str]]:
+    from aksnetlint.sources import recording
+
+    with recording() as read:
+        loaded = LOADERS[unit.format](unit, context.load_options)
+    return _bare_outcome(loaded), loaded, key, read
+
+
+def _covered(unit: Unit, called: set[Path], superseded: set[Path]) -> bool:
+    """Whether another unit's deployment already covers this one."""
+    return (unit.format == "terraform" and unit.path in called) or unit.path in superseded
 
 
 def _outcome_to_json(outcome: UnitOutcome) -> dict[str, Any]:
@@ -115,7 +175,8 @@ def _outcome_to_json(outcome: UnitOutcome) -> dict[str, Any]:
             "errors": [error_to_json(e) for e in outcome.errors], "notes": outcome.notes,
             "files": outcome.files, "deployments": outcome.deployments,
             "called": sorted(str(p) for p in outcome.called),
-            "supersedes": sorted(str(p) for p in outcome.supersedes)}
+            "supersedes": sorted(str(p) for p in outcome.supersedes),
+            "rules_run": outcome.rules_run}
 
 
 def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
@@ -128,7 +189,8 @@ def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
         notes=list(data["notes"]), files=int(data["files"]),
         deployments=int(data["deployments"]),
         called={Path(p) for p in data["called"]},
-        supersedes={Path(p) for p in data["supersedes"]})
+        supersedes={Path(p) for p in data["supersedes"]},
+        rules_run=bool(data.get("rules_run", True)))
 
 
 def _context_key(rules: list[Rule], options: Options) -> str:
@@ -172,12 +234,7 @@ def _run_units(units: list[Unit], context: _Context, jobs: int,
                 if progress is not None:
                     progress(done, len(units))
             return outcomes
-    outcomes = []
-    for done, unit in enumerate(units, 1):
-        outcomes.append(_scan_unit(unit, context))
-        if progress is not None:
-            progress(done, len(units))
-    return outcomes
+    return _scan_serially(units, context, progress)
 
 
 def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
@@ -208,7 +265,7 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
         # errors count even for a unit that is scanned as part of another deployment
         result.errors.extend(outcome.errors)
         result.notes.extend(outcome.notes)
-        if (unit.format == "terraform" and unit.path in called) or unit.path in superseded:
+        if _covered(unit, called, superseded):
             continue
         result.files_scanned += outcome.files
         result.deployments += outcome.deployments

@@ -91,8 +91,9 @@ def load_rules(folders: list[Path] | None = None) -> list[Rule]:
 def load_rule(path: Path) -> Rule:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read rule file: {exc}", str(path)) from None
     except yaml.YAMLError as exc:
