@@ -189,3 +189,49 @@ def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCL
             visited.add(parent)
             stack.append(parent)
     return roots
+
+
+_BICEP_USE_RE = re.compile(
+    r"^[ \t]*(module[ \t]+[A-Za-z_][A-Za-z0-9_]*|using)[ \t]+'([^'\r\n:]+)'", re.M)
+
+
+def called_folders(units: list[Unit]) -> set[Path]:
+    """Units another scanned unit covers, found by a cheap text scan: Terraform folders
+    called as local modules (`source = "./..."`), Bicep files used as local modules, and
+    `.bicepparam` files whose `using` file is scanned too. Such a unit is part of another
+    deployment and needs no scan of its own (the loaders confirm this after the real
+    parse; a unit no caller turns out to cover is scanned after all)."""
+    called: set[Path] = set()
+    scanned = {unit.path for unit in units}
+    for unit in units:
+        if unit.format == "bicep":
+            called |= _bicep_uses(unit, scanned)
+        if unit.format != "terraform":
+            continue
+        for path in unit.files:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if "source" not in text:
+                continue
+            for source in _SOURCE_RE.findall(text):
+                target = (path.parent / source).resolve()
+                if target != unit.path:
+                    called.add(target)
+    return called
+
+
+def _bicep_uses(unit: Unit, scanned: set[Path]) -> set[Path]:
+    try:
+        text = unit.path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    covered = set()
+    for keyword, target in _BICEP_USE_RE.findall(text):
+        path = (unit.path.parent / target).resolve()
+        if keyword.startswith("module") and path != unit.path:
+            covered.add(path)
+        elif keyword == "using" and path in scanned:
+            covered.add(unit.path)  # the .bicepparam is one of its target's deployments
+    return covered

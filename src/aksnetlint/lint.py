@@ -124,9 +124,19 @@ def _scan_serially(units: list[Unit], context: _Context,
     """Load every unit first, then run the rules only on units that are deployments of
     their own (not a module, parameter file or compiled template another unit covers)."""
     from aksnetlint import cache
+    from aksnetlint.discover import called_folders
 
+    likely_called = called_folders(units)
     staged: list[tuple[UnitOutcome, Loaded | None, str | None, dict[str, str]]] = []
     for done, unit in enumerate(units, 1):
+        if unit.path in likely_called:
+            # a local module (or parameter file) of another scanned unit: that unit's scan
+            # covers it; it is loaded and judged on its own only if nothing turns out to
+            # cover it
+            staged.append((UnitOutcome(rules_run=False), None, None, {}))
+            if progress is not None:
+                progress(done, len(units))
+            continue
         key = cache.unit_key(unit.format, unit.path, unit.files, context.cache_key) \
             if context.use_cache else None
         cached = cache.load(key) if key is not None else None
@@ -219,22 +229,38 @@ def _run_units(units: list[Unit], context: _Context, jobs: int,
     """Scan units serially, or across processes when there are many; results keep the
     units' order either way."""
     if jobs > 1 and len(units) >= PARALLEL_THRESHOLD:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(max_workers=jobs,
-                                 mp_context=multiprocessing.get_context(method)) as pool:
-            outcomes = []
-            chunk = max(1, min(16, len(units) // (jobs * 4)))
-            for done, outcome in enumerate(pool.map(_scan_unit, units,
-                                                    [context] * len(units), chunksize=chunk),
-                                           1):
-                outcomes.append(outcome)
-                if progress is not None:
-                    progress(done, len(units))
-            return outcomes
+        return _scan_in_parallel(units, context, jobs, progress)
     return _scan_serially(units, context, progress)
+
+
+def _scan_in_parallel(units: list[Unit], context: _Context, jobs: int,
+                      progress: Progress | None) -> list[UnitOutcome]:
+    """Each worker loads and judges whole units. Local modules of other scanned units are
+    left out (their callers cover them) unless no caller turns out to call them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from aksnetlint.discover import called_folders
+
+    likely_called = called_folders(units)
+    dispatch = [i for i, u in enumerate(units) if u.path not in likely_called]
+    outcomes: list[UnitOutcome] = [UnitOutcome(rules_run=False) for _ in units]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=jobs,
+                             mp_context=multiprocessing.get_context(method)) as pool:
+        chunk = max(1, min(16, len(dispatch) // (jobs * 4)))
+        results = pool.map(_scan_unit, [units[i] for i in dispatch],
+                           [context] * len(dispatch), chunksize=chunk)
+        for done, (i, outcome) in enumerate(zip(dispatch, results, strict=True), 1):
+            outcomes[i] = outcome
+            if progress is not None:
+                progress(done, len(dispatch))
+    called = {folder for outcome in outcomes for folder in outcome.called}
+    superseded = {path for outcome in outcomes for path in outcome.supersedes}
+    for i, unit in enumerate(units):
+        if not outcomes[i].rules_run and not _covered(unit, called, superseded):
+            outcomes[i] = _scan_unit(unit, context)
+    return outcomes
 
 
 def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
