@@ -37,14 +37,43 @@ TERRAFORM = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(TERRAFORM))
-def test_terraform_case(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+ARM = {
+    "bad_expression": "azuredeploy.json:8:29: error: invalid expression",
+    "comments_bom_crlf": None,
+    "deep_nesting": "azuredeploy.json:1:258: error: nesting deeper than 128 levels",
+    "duplicate_keys": None,  # the last key wins, as in Python's json (documented leniency)
+    "huge_copy": "azuredeploy.json:11:18: error: copy count 100000000 is over Azure's limit",
+    "huge_number": "azuredeploy.json:1:144: error: a number of 6001 digits is too large",
+    "not_arm": None,
+    "nul_byte": "azuredeploy.json:1:110: error: file contains a NUL byte",
+    "properties_not_object": "azuredeploy.json:10:21: error: 'properties' of a",
+    "truncated": "azuredeploy.json:10:5: error: invalid JSON",
+}
+
+BICEP = {
+    "deep_nesting": "main.bicep:1:73: error: nesting too deep",
+    "firing_next_to_broken": None,
+    "huge_loop": "main.bicep:1:94: error: range() count must be 0 to 10000",
+    "invalid_utf8": "main.bicep:1:25: error: not valid UTF-8",
+    "module_cycle": "main.bicep:1:14: error: module cycle",
+    "undeclared": "main.bicep:2:9: error: 'nope' is not declared",
+    "unterminated_string": "main.bicep:1:25: error: unterminated string",
+}
+
+CASES = [("terraform", c, e) for c, e in sorted(TERRAFORM.items())] + \
+    [("arm", c, e) for c, e in sorted(ARM.items())] + \
+    [("bicep", c, e) for c, e in sorted(BICEP.items())]
+
+
+@pytest.mark.parametrize(("kind", "case", "expected"), CASES,
+                         ids=[f"{k}/{c}" for k, c, _ in CASES])
+def test_hostile_case(kind: str, case: str, expected: str | None, tmp_path: Path,
+                      capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / case
-    shutil.copytree(HOSTILE / "terraform" / case, folder)
+    shutil.copytree(HOSTILE / kind / case, folder)
     code = main(["scan", str(folder), "--format", "json"])
     err = capsys.readouterr().err
     assert "Traceback" not in err and "internal error" not in err, err
-    expected = TERRAFORM[case]
     if expected is None:
         assert code in (0, 1), err
         assert ": error:" not in err
@@ -55,14 +84,13 @@ def test_terraform_case(case: str, tmp_path: Path, capsys: pytest.CaptureFixture
             assert ": error: " in line or line.startswith("note:"), line
 
 
-def test_whole_hostile_folder_still_reports_good_files(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]
-                                                       ) -> None:
-    shutil.copytree(HOSTILE / "terraform", tmp_path / "t")
+def test_whole_hostile_folder_still_reports_good_files(tmp_path: Path) -> None:
+    shutil.copytree(HOSTILE, tmp_path / "t")
     result = lint([tmp_path / "t"], Options(root=tmp_path, select=("AKS001",)))
-    assert {f.location.path for f in result.active} == {
-        "t/firing_next_to_broken/main.tf"}
-    assert len({e.path for e in result.errors}) >= 8
+    assert {f.location.path for f in result.active} >= {
+        "t/terraform/firing_next_to_broken/main.tf", "t/bicep/firing_next_to_broken/main.bicep",
+        "t/arm/comments_bom_crlf/azuredeploy.jsonc"}
+    assert len({e.path for e in result.errors}) >= 20
 
 
 def test_symlink_loop_and_escaping_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]

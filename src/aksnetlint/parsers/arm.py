@@ -51,7 +51,18 @@ def _reject_constant(name: str) -> Any:
     raise _ConstantFound(name)
 
 
-_DECODER = json.JSONDecoder(strict=False, parse_constant=_reject_constant)
+class _NumberTooLarge(Exception):
+    pass
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > 300:  # Python refuses to convert past ~4,300 digits; no template needs this
+        raise _NumberTooLarge(len(text))
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(strict=False, parse_constant=_reject_constant,
+                            parse_int=_parse_int)
 
 
 @dataclass(slots=True)
@@ -302,6 +313,11 @@ def _load(text: str, path: str) -> Any:
     except _ConstantFound as exc:
         line, column = _position_of_constant(text)
         raise ParseError(f"{exc.args[0]} is not valid JSON", path, line, column) from None
+    except _NumberTooLarge as exc:
+        match = re.search(r"-?\d{301,}", text)
+        line, column = _line_column(text, match.start()) if match else (1, 1)
+        raise ParseError(f"a number of {exc.args[0]} digits is too large", path, line,
+                         column) from None
     except RecursionError:
         line, column = _position_of_depth(text, MAX_DEPTH)
         raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", path, line,

@@ -458,9 +458,9 @@ class _Resolver:
             self.input_error(document, path, "a copy count must be a non-negative integer")
             return Unresolved("invalid copy count")
         if value > MAX_COPIES:
-            loc = document.locate(path)
-            self.note(f"{loc}: copy count {value} is over Azure's limit of {MAX_COPIES}; "
-                      f"only {MAX_COPIES} instances are resolved")
+            # Azure rejects the template; the instances past the limit are not scanned
+            self.input_error(document, path, f"copy count {value} is over Azure's limit of "
+                             f"{MAX_COPIES}; only {MAX_COPIES} instances are scanned")
             return MAX_COPIES
         return value
 
