@@ -69,6 +69,7 @@ def test_config_flag_and_severity_override(tmp_path: Path,
     ("severity:\n  AKS001: severe\n", "'severity.AKS001'"),
     ("network:\n  hybird: true\n", "'network': unknown key 'hybird'"),
     ("fail_on: sometimes\n", "'fail_on'"),
+    ("severity: true\n", "'severity' must map"),
     ("rules_dirs: [nope]\n", "'rules_dirs'"),
     ("- a\n- b\n", "must be a mapping"),
 ])

@@ -133,7 +133,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         if key not in KEYS:
             raise ConfigError(f"unknown key '{key}' (known: {', '.join(KEYS)})", source)
     severity: dict[str, Severity] = {}
-    for rule_id, level in (data.get("severity") or {}).items():
+    raw_severity = data.get("severity") or {}
+    if not isinstance(raw_severity, dict):
+        raise ConfigError("'severity' must map rule ids to severities", source)
+    for rule_id, level in raw_severity.items():
         if not re.match(r"^AKS\d{3}$", str(rule_id).upper()):
             raise ConfigError(f"'severity': {rule_id!r} is not a rule id", source)
         if level not in [s.value for s in Severity]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -21,6 +22,9 @@ from aksnetlint.resolve.arm_expressions import (
     literal_text,
     parse_expression,
 )
+
+# Hypothesis examples per property: AKSNETLINT_FUZZ_EXAMPLES raises the count
+_FUZZ = int(os.environ.get("AKSNETLINT_FUZZ_EXAMPLES", "0"))
 
 
 def test_string_literal_with_doubled_quote_escape() -> None:
@@ -115,7 +119,7 @@ def test_nesting_limit() -> None:
         parse_expression(deep)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=_FUZZ or 300, deadline=None)
 @given(st.text(alphabet="[]()'.,abc01- \n\"", max_size=40))
 def test_random_expressions_raise_only_evaluation_errors(body: str) -> None:
     with contextlib.suppress(EvaluationError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from hypothesis import strategies as st
 
 from aksnetlint.errors import ParseError
 from aksnetlint.parsers.arm import MAX_DEPTH, classify, parse, parse_bytes
+
+# Hypothesis examples per property: AKSNETLINT_FUZZ_EXAMPLES raises the count
+_FUZZ = int(os.environ.get("AKSNETLINT_FUZZ_EXAMPLES", "0"))
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 CONFORMANCE = Path("/work/shared/conformance")
@@ -156,7 +160,7 @@ def test_conformance_files_parse(path: Path) -> None:
     assert document.locate(document.template_path).line >= 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=_FUZZ or 300, deadline=None)
 @given(st.text(alphabet='{}[]",:/*\\ \n\r\tabc01-.eE\ufeff', max_size=60))
 def test_random_text_raises_only_parse_errors(text: str) -> None:
     with contextlib.suppress(ParseError):
@@ -184,7 +188,7 @@ JSON_DATA = st.recursive(
     max_leaves=15)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=_FUZZ or 200, deadline=None)
 @given(JSON_DATA, st.sampled_from(["// c", "/* c */", "/* multi\n line */"]))
 def test_comments_at_line_ends_change_nothing(data: object, comment: str) -> None:
     lines = json.dumps(data, indent=2).split("\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from hypothesis import strategies as st
 from aksnetlint.errors import ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.parsers.bicep import parse_bicep, parse_bicepparam
+
+# Hypothesis examples per property: AKSNETLINT_FUZZ_EXAMPLES raises the count
+_FUZZ = int(os.environ.get("AKSNETLINT_FUZZ_EXAMPLES", "0"))
 
 SYNTAX = Path(__file__).parent / "syntax"
 SOURCES = [
@@ -24,7 +28,7 @@ FRAGMENTS = [
     "-", ".", "\t", "\ufeff", "é", "\x00", "{a: 1, b: 2}", "[for x in y: if (x) {}]",
 ]
 PROPERTY = settings(
-    max_examples=200,
+    max_examples=_FUZZ or 200,
     deadline=timedelta(seconds=2),
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

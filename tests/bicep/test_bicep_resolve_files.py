@@ -4,6 +4,7 @@ random mutations of the syntax suite. Nothing may raise; problems are positioned
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from hypothesis import strategies as st
 from aksnetlint.errors import EvaluationError, ParseError
 from aksnetlint.resolve.bicep import resolve_bicep, resolve_bicepparam
 from aksnetlint.resolve.resources import Resolution
+
+# Hypothesis examples per property: AKSNETLINT_FUZZ_EXAMPLES raises the count
+_FUZZ = int(os.environ.get("AKSNETLINT_FUZZ_EXAMPLES", "0"))
 
 SYNTAX = Path(__file__).parent / "syntax"
 SYNTAX_FILES = sorted(SYNTAX.rglob("*.bicep"))
@@ -62,7 +66,7 @@ def test_conformance_files_resolve_to_a_cluster(path: Path) -> None:
     assert all(c.decl.path == rel and c.api_version for c in clusters)
 
 
-PROPERTY = settings(max_examples=120, deadline=timedelta(seconds=5), database=None,
+PROPERTY = settings(max_examples=_FUZZ or 120, deadline=timedelta(seconds=5), database=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 SOURCES = [p.read_bytes().decode("utf-8") for p in SYNTAX_FILES if "errors" not in p.parts]
