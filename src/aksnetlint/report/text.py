@@ -43,7 +43,8 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
     out: list[str] = []
     paint = _painter(options.colour)
     for finding in result.findings:
-        out.extend(_finding(finding, sources, paint))
+        if finding.suppressed is None:  # counted in the summary; JSON and SARIF keep them
+            out.extend(_finding(finding, sources, paint))
     out.append(_summary(result, paint))
     if options.statistics:
         out.extend(_statistics(result))
