@@ -7,6 +7,7 @@ documented default where there is one (marked `default`), else stay None.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -56,6 +57,7 @@ from aksnetlint.resolve.resources import ResolvedResource
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
 K = TypeVar("K")
+M = TypeVar("M")
 
 _GATEWAY_TYPES = {
     "azurerm_local_network_gateway": GatewayKind.LOCAL,
@@ -243,23 +245,30 @@ def _route(body: Sourced, decl: Location) -> Route:
     )
 
 
+def _members(by_type: dict[str, list[ResolvedResource]], res: ResolvedResource, block: str,
+             child_type: str, parent_attr: str,
+             build: Callable[[Sourced, Location], M]) -> tuple[M, ...]:
+    """A container's members, written inline (`route` blocks) or as child resources that
+    name their parent (`azurerm_route.route_table_name`)."""
+    members: list[M] = []
+    blocks = get(res.body, block)
+    if blocks is not None and isinstance(blocks.data, list):
+        members = [build(b, b.loc or res.decl) for b in blocks.data]
+    name = res.name.data
+    if isinstance(name, str):
+        for child in by_type[child_type]:
+            parent = get(child.body, parent_attr)
+            if parent is not None and parent.data == name:
+                members.append(build(child.body, child.decl))
+    return tuple(members)
+
+
 def _route_tables(by_type: dict[str, list[ResolvedResource]], base: object,
                   index: _Index) -> list[RouteTable]:
-    extra: dict[str, list[Route]] = defaultdict(list)
-    for res in by_type["azurerm_route"]:
-        table_name = get(res.body, "route_table_name")
-        if table_name is not None and isinstance(table_name.data, str):
-            extra[table_name.data].append(_route(res.body, res.decl))
     tables = []
     for res in by_type["azurerm_route_table"]:
-        routes = []
-        blocks = get(res.body, "route")
-        if blocks is not None and isinstance(blocks.data, list):
-            routes = [_route(b, b.loc or res.decl) for b in blocks.data]
-        name = res.name.data
-        if isinstance(name, str):
-            routes.extend(extra.get(name, []))
-        table = RouteTable(**base(res), routes=tuple(routes))  # type: ignore[operator]
+        routes = _members(by_type, res, "route", "azurerm_route", "route_table_name", _route)
+        table = RouteTable(**base(res), routes=routes)  # type: ignore[operator]
         tables.append(table)
         index.add("RouteTable", res, table)
     return tables
@@ -282,21 +291,11 @@ def _security_rule(body: Sourced, decl: Location) -> SecurityRule:
 
 def _nsgs(by_type: dict[str, list[ResolvedResource]], base: object,
           index: _Index) -> list[NetworkSecurityGroup]:
-    extra: dict[str, list[SecurityRule]] = defaultdict(list)
-    for res in by_type["azurerm_network_security_rule"]:
-        nsg_name = get(res.body, "network_security_group_name")
-        if nsg_name is not None and isinstance(nsg_name.data, str):
-            extra[nsg_name.data].append(_security_rule(res.body, res.decl))
     nsgs = []
     for res in by_type["azurerm_network_security_group"]:
-        rules = []
-        blocks = get(res.body, "security_rule")
-        if blocks is not None and isinstance(blocks.data, list):
-            rules = [_security_rule(b, b.loc or res.decl) for b in blocks.data]
-        name = res.name.data
-        if isinstance(name, str):
-            rules.extend(extra.get(name, []))
-        nsg = NetworkSecurityGroup(**base(res), rules=tuple(rules))  # type: ignore[operator]
+        rules = _members(by_type, res, "security_rule", "azurerm_network_security_rule",
+                         "network_security_group_name", _security_rule)
+        nsg = NetworkSecurityGroup(**base(res), rules=rules)  # type: ignore[operator]
         nsgs.append(nsg)
         index.add("NetworkSecurityGroup", res, nsg)
     return nsgs
