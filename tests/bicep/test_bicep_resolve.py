@@ -21,7 +21,7 @@ from aksnetlint.resolve.bicep import (
     resolve_bicepparam,
 )
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
-from aksnetlint.values import Sourced, Unresolved
+from aksnetlint.values import ResourceRef, Sourced, Unresolved
 
 VNET_ID = ("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/"
            "Microsoft.Network/virtualNetworks/vnet")
@@ -361,9 +361,44 @@ def test_symbolic_references_and_child_resources(tmp_path: Path) -> None:
     assert isinstance(extra, dict)
     assert extra["name"] == "api"
     assert extra["type"] == "Microsoft.Network/virtualNetworks/subnets"
-    assert isinstance(extra["runtime"], Unresolved)
+    # runtime state of a declared resource: unknown, but a reference to that resource,
+    # as the compiled template's reference(...) gives
+    assert extra["runtime"] == ResourceRef("microsoft.network/virtualnetworks/vnet",
+                                           "properties.provisioningState")
     body = prop(subnets[1]).plain()
     assert isinstance(body, dict) and "parent" not in body and body["name"] == "vnet/api"
+
+
+def test_runtime_state_of_a_declared_resource_is_a_reference(tmp_path: Path) -> None:
+    # a route's next hop written as the firewall's private IP names the firewall, as
+    # reference(resourceId(...)).ipConfigurations[0]... does in the compiled template
+    result = resolve(tmp_path, """
+        resource fw 'Microsoft.Network/azureFirewalls@2023-11-01' = {
+          name: 'afw-hub'
+          properties: {
+            ipConfigurations: [{name: 'config', properties: {}}]
+          }
+        }
+        resource rt 'Microsoft.Network/routeTables@2023-11-01' = {
+          name: 'rt'
+          properties: {
+            routes: [{name: 'default', properties: {
+              nextHopIpAddress: fw.properties.ipConfigurations[0].properties.privateIPAddress
+            }}]
+            x: '${fw.properties.hubIPAddresses.privateIPAddress}/32'
+            missing: fw.properties.ipConfigurations[3]
+          }
+        }
+        """)
+    assert not result.errors
+    table = only(result, "Microsoft.Network/routeTables")
+    hop = prop(table, "properties", "routes", 0, "properties", "nextHopIpAddress").data
+    assert hop == ResourceRef("microsoft.network/azurefirewalls/afw-hub",
+                              "properties.ipConfigurations[0].properties.privateIPAddress")
+    text = prop(table, "properties", "x").data
+    assert isinstance(text, Unresolved) and "assigned at deployment" in text.reason
+    assert prop(table, "properties", "missing").data == ResourceRef(
+        "microsoft.network/azurefirewalls/afw-hub", "properties.ipConfigurations[3]")
 
 
 def test_existing_resources_know_id_and_name_only(tmp_path: Path) -> None:

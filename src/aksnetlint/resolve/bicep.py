@@ -20,7 +20,8 @@ serves ARM JSON and Bicep:
 - Symbolic references read the declared values: `vnet.id`, `vnet::subnet.name`,
   `vnet.properties.subnets[0].id` (an inline child's ID is derived from its name), an
   `existing` resource's `id`/`name` (its other properties are Unresolved). A property
-  never written (runtime state such as `pip.properties.ipAddress`) is Unresolved.
+  never written (runtime state such as `pip.properties.ipAddress`) is unknown: a
+  `ResourceRef` to the resource, as `reference()` gives in the compiled template.
 - Local modules are evaluated with the arguments their caller passes (a value passed by
   the caller keeps the caller's location; the module property that consumes it is
   `at`), in the scope the caller gives (`scope: resourceGroup('rg')`); their resources
@@ -71,7 +72,7 @@ from aksnetlint.resolve.bicep_eval import index as index_value
 from aksnetlint.resolve.bicep_eval import member as member_value
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
 from aksnetlint.sources import read_text
-from aksnetlint.values import Location, Sourced, Unresolved
+from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
 __all__ = [
     "MAX_RESOURCES", "MAX_STEPS", "bicep_source_for", "bicepparam_target", "comments_of",
@@ -1005,11 +1006,20 @@ class _Instance:
             data.setdefault(key, value)
         return Sourced(data, loc)
 
-    def runtime(self, name: str) -> Unresolved:
+    def runtime(self, name: str) -> Unresolved | ResourceRef:
+        """A property of the resource that Azure sets at deployment. For a resource this
+        deployment declares it is, as in the compiled template (`reference(id).x`), a
+        reference to that resource: still unknown, but it names the resource (a route's
+        next hop that is a firewall's private IP)."""
         existing = isinstance(self.decl, ast.Resource) and self.decl.existing
         if existing:
             return Unresolved(f"{self.decl.name}.{name} of an existing resource is read "
                               "from Azure at deployment", self.decl.name_loc)
+        if isinstance(self.decl, ast.Resource):
+            resource_id = self.resource_id()
+            key = arm_resource_key(resource_id) if isinstance(resource_id, str) else None
+            if key is not None:
+                return ResourceRef(key, name)
         return Unresolved(f"{self.decl.name}.{name} is assigned at deployment",
                           self.decl.name_loc)
 
