@@ -541,6 +541,9 @@ def _cluster_entries(cluster: Cluster, mode: str | Unresolved
     return service, pod
 
 
+_SUBNET_ID_RE = re.compile(r"/virtualNetworks/([^/{}\[\]]+)/subnets/[^/]+/?$", re.IGNORECASE)
+
+
 def _subnet_vnet(value: object) -> str | Unresolved | None:
     """The VNet key of a subnet reference; None when there is no subnet reference."""
     if value is None:
@@ -548,6 +551,10 @@ def _subnet_vnet(value: object) -> str | Unresolved | None:
     if isinstance(value, Unresolved):
         return value
     if isinstance(value, str):
+        # a subnet outside the scan: its ID still names its VNet
+        match = _SUBNET_ID_RE.search(value)
+        if match:
+            return f"external:{match.group(1).lower()}"
         return Unresolved(f"subnet {value} is not in the scan")
     if isinstance(value, Subnet):
         vnet = value.vnet.value
@@ -557,6 +564,32 @@ def _subnet_vnet(value: object) -> str | Unresolved | None:
             return vnet
         return Unresolved(f"the VNet of subnet '{_name(value)}' is not in the scan")
     return Unresolved("not a subnet")
+
+
+def _outside_vnet(key: str | Unresolved | None, deployment: Deployment
+                  ) -> str | Unresolved | None:
+    """A VNet known only from a subnet ID is another VNet than those in the scan, unless one
+    of them carries the same name (the ID may point at it: which one cannot be told)."""
+    if isinstance(key, str) and key.startswith("external:"):
+        name = key.removeprefix("external:")
+        if any(isinstance(v.name.value, str) and v.name.value.lower() == name
+               for v in deployment.vnets):
+            return Unresolved(f"a subnet ID names VNet '{name}', which the scan declares too")
+    return key
+
+
+def _subnet_labels(value: object) -> tuple[str | None, str | None]:
+    """Readable names of a pool's subnet and VNet, for subnets in the scan and for subnet
+    IDs that point outside it."""
+    if isinstance(value, Subnet):
+        vnet = value.vnet.value
+        return _name(value), _name(vnet) if isinstance(vnet, VirtualNetwork) else None
+    if isinstance(value, str):
+        match = _SUBNET_ID_RE.search(value)
+        if match:
+            subnet = value.rstrip("/").rsplit("/", 1)[-1]
+            return subnet, f"{match.group(1)} (outside the scan)"
+    return None, None
 
 
 def _cluster_vnet(cluster: Cluster) -> str | None | Unresolved:
@@ -673,8 +706,12 @@ def attach_network_facts(root: Node, deployment: Deployment) -> None:
             if isinstance(pools, NodeList):
                 for pool_node, pool in zip(pools, clusters[key].node_pools, strict=False):
                     if isinstance(pool_node, Node):
-                        pool_node["vnet_key"] = Leaf(_subnet_vnet(pool.subnet.value),
-                                                     pool.subnet)
+                        pool_node["vnet_key"] = Leaf(
+                            _outside_vnet(_subnet_vnet(pool.subnet.value), deployment),
+                            pool.subnet)
+                        subnet_name, vnet_name = _subnet_labels(pool.subnet.value)
+                        pool_node["subnet_name"] = Leaf(subnet_name, pool.subnet)
+                        pool_node["vnet_name"] = Leaf(vnet_name, pool.subnet)
     ranges = NodeList([_range_node(e, i) for i, e in enumerate(plan.entries)]) \
         if deployment.clusters else NodeList([])
     summary = Node("address_plan", None)
