@@ -78,8 +78,26 @@ def test_every_rule_has_firing_and_clean_cases() -> None:
     folders = {p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith("AKS")}
     assert rule_ids <= folders, f"rules without fixtures: {sorted(rule_ids - folders)}"
     assert folders <= rule_ids, f"fixture folders without a rule: {sorted(folders - rule_ids)}"
+    missing = []
     for rule_id in sorted(rule_ids):
         cases = [c for r, c in CASES if r == rule_id]
-        firing = [c for c in cases if _case_expectations(c)]
-        assert firing, f"{rule_id} has no firing case"
-        assert len(firing) < len(cases), f"{rule_id} has no clean case"
+        for fmt in ("terraform", "arm", "bicep"):
+            of_format = [c for c in cases if _format_of(c) == fmt]
+            firing = [c for c in of_format if _case_expectations(c)]
+            if not firing:
+                missing.append(f"{rule_id}: no firing {fmt} case")
+            if len(firing) == len(of_format):
+                missing.append(f"{rule_id}: no clean {fmt} case")
+    assert not missing, missing
+
+
+def _format_of(case: Path) -> str:
+    """The input format a case is written in (a folder case: its main kind of file)."""
+    files = [case] if case.is_file() else [p for p in case.rglob("*") if p.is_file() and
+                                           ".terraform" not in p.parts]
+    suffixes = {p.suffix for p in files}
+    if ".bicep" in suffixes:
+        return "bicep"
+    if ".tf" in suffixes:
+        return "terraform"
+    return "arm"
