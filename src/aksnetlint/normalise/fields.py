@@ -59,8 +59,7 @@ def field_from(value: Sourced | None, convert: Callable[[object], T | Unresolved
     attribute is not written; `default` marks that value as an Azure/provider default."""
     if value is None or (value.data is None and value.at is None and value.loc is None):
         return Field(absent, absent_loc, None, default)  # type: ignore[arg-type]
-    loc = value.at or value.loc
-    origin = value.loc if value.at is not None and _elsewhere(value.loc, value.at) else None
+    loc, origin = provenance(value)
     data = value.data
     if isinstance(data, Unresolved):
         return Field(data, loc, origin)
@@ -69,6 +68,14 @@ def field_from(value: Sourced | None, convert: Callable[[object], T | Unresolved
     if data is None:
         return Field(absent, loc, origin, default)  # type: ignore[arg-type]
     return Field(convert(data), loc, origin)
+
+
+def provenance(value: Sourced) -> tuple[Location | None, Location | None]:
+    """A field's (loc, origin): the attribute that holds the value, and where the value was
+    written when that is another line or file."""
+    loc = value.at or value.loc
+    origin = value.loc if value.at is not None and _elsewhere(value.loc, value.at) else None
+    return loc, origin
 
 
 def _elsewhere(a: Location | None, b: Location) -> bool:
@@ -114,13 +121,12 @@ def string_list(value: Sourced | None, absent_loc: Location | None,
     (Terraform v2 `address_prefix`, ARM `addressPrefix`)."""
     if value is None or (value.data is None and value.at is None):
         return Field(absent, absent_loc)
-    loc = value.at or value.loc
-    origin = value.loc if value.at is not None and _elsewhere(value.loc, value.at) else None
+    loc, origin = provenance(value)
     data = value.data
     if isinstance(data, Unresolved):
         return Field(data, loc, origin)
     if isinstance(data, ResourceRef):
-        return Field(Unresolved(f"{data} is known only after apply"), loc, origin)
+        return Field(Unresolved(f"{data} is known only after apply", loc), loc, origin)
     if data is None:
         return Field(absent, loc, origin)
     items = data if isinstance(data, list) else [value]

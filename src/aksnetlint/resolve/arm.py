@@ -823,6 +823,12 @@ def _scope_prefix(body: Sourced, deployment: Deployment) -> str | Unresolved:
         if isinstance(written.data, str):
             return written.data.rstrip("/")
         return Unresolved("the resource's scope is unknown")
+    return deployment_prefix(deployment)
+
+
+def deployment_prefix(deployment: Deployment) -> str:
+    """The ID prefix of a resource deployed at `deployment`'s scope (placeholders for
+    what is chosen at deployment, which `arm_resource_key` ignores). Bicep shares it."""
     subscription = deployment.subscription_id if isinstance(deployment.subscription_id, str) \
         else UNKNOWN_SUBSCRIPTION
     group = deployment.resource_group if isinstance(deployment.resource_group, str) \

@@ -47,11 +47,9 @@ from aksnetlint.errors import EvaluationError, ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.parsers.arm import parse as parse_json
 from aksnetlint.parsers.bicep import parse_bicep, parse_bicepparam
-from aksnetlint.resolve.arm import MAX_COPIES, MAX_NESTED_DEPLOYMENTS
+from aksnetlint.resolve.arm import MAX_COPIES, MAX_NESTED_DEPLOYMENTS, deployment_prefix
 from aksnetlint.resolve.arm_expressions import Deployment
 from aksnetlint.resolve.arm_functions import (
-    UNKNOWN_MANAGEMENT_GROUP,
-    UNKNOWN_RESOURCE_GROUP,
     UNKNOWN_SUBSCRIPTION,
     arm_resource_key,
     provider_path,
@@ -930,8 +928,8 @@ class _Instance:
         if isinstance(target, _Instance):
             return target.resource_id()
         if isinstance(target, Sourced):
-            return _prefix(deployment_of(target, self.scope.deployment()))
-        return _prefix(self.scope.deployment())
+            return deployment_prefix(deployment_of(target, self.scope.deployment()))
+        return deployment_prefix(self.scope.deployment())
 
     def scope_target(self) -> _Instance | Sourced | None:
         written = self.prop("scope")
@@ -1121,22 +1119,6 @@ class _Instance:
 def _namespaced(rtype: str) -> bool:
     head = rtype.split("/", 1)[0]
     return "." in head and "/" in rtype
-
-
-def _prefix(deployment: Deployment) -> str:
-    """The ID prefix of a resource deployed at `deployment`'s scope (placeholders for
-    what is chosen at deployment, which `arm_resource_key` ignores)."""
-    subscription = deployment.subscription_id if isinstance(deployment.subscription_id, str) \
-        else UNKNOWN_SUBSCRIPTION
-    group = deployment.resource_group if isinstance(deployment.resource_group, str) \
-        else UNKNOWN_RESOURCE_GROUP
-    if deployment.scope == "tenant":
-        return ""
-    if deployment.scope == "managementGroup":
-        return f"/providers/Microsoft.Management/managementGroups/{UNKNOWN_MANAGEMENT_GROUP}"
-    if deployment.scope == "subscription":
-        return f"/subscriptions/{subscription}"
-    return f"/subscriptions/{subscription}/resourceGroups/{group}"
 
 
 def deployment_of(target: Sourced, caller: Deployment) -> Deployment:
