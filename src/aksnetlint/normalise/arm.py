@@ -53,6 +53,7 @@ from aksnetlint.normalise.fields import (
     field_from,
     first,
     get,
+    provenance,
     ref_of,
     ref_target,
     string_list,
@@ -256,9 +257,8 @@ class _Normaliser:
         the deployment), the id string (when it is outside), or Unresolved."""
         if value is None:
             return Field(None, owner_loc)
-        loc = value.at or value.loc or owner_loc
-        origin = value.loc if value.at is not None and value.loc is not None and \
-            (value.loc.path, value.loc.line) != (value.at.path, value.at.line) else None
+        loc, origin = provenance(value)
+        loc = loc or owner_loc
         target = ref_target(value)
         if target is None or isinstance(target, Unresolved):
             return Field(target, loc, origin)
