@@ -750,7 +750,20 @@ def _capacity_node(capacity: SubnetCapacity) -> Node:
     node["summary"] = _text_leaf(capacity.summary())
     node["explain"] = _text_leaf(capacity.explain())
     node["pools"] = NodeList([_pool_ref(u.demand, u.role) for u in capacity.uses])
+    node["advice"] = _text_leaf(_capacity_advice(capacity))
     return node
+
+
+def _capacity_advice(capacity: SubnetCapacity) -> str:
+    """What to change, by how the pools on the subnet take addresses: maxPods and Azure
+    CNI Overlay only help where every pod takes a subnet address."""
+    modes = {u.demand.mode for u in capacity.uses if u.role == "nodes"}
+    if modes and modes <= {FLAT}:
+        return ("Enlarge the subnet, lower maxPods or max nodes, or move to Azure CNI Overlay "
+                "(one address per node)")
+    if any(u.role == "pods" for u in capacity.uses):
+        return "Enlarge the subnet, or lower maxPods or max nodes of the pools that use it"
+    return "Enlarge the subnet or lower the max nodes of the pools that use it"
 
 
 def _pool_ref(demand: PoolDemand, role: str = "nodes") -> Node:
