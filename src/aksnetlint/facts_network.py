@@ -751,6 +751,10 @@ def _capacity_node(capacity: SubnetCapacity) -> Node:
     node["explain"] = _text_leaf(capacity.explain())
     node["pools"] = NodeList([_pool_ref(u.demand, u.role) for u in capacity.uses])
     node["advice"] = _text_leaf(_capacity_advice(capacity))
+    short = capacity.shortfall
+    node["shortfall_text"] = _text_leaf(
+        f"{_num(short)} address{'' if short == 1 else 'es'}" if isinstance(short, int | float)
+        else "?")
     return node
 
 
