@@ -245,3 +245,21 @@ def test_no_color_and_plain_output_when_piped(tmp_path: Path,
     monkeypatch.setenv("NO_COLOR", "1")
     assert main(["scan", *ONLY, str(_module(tmp_path))]) == 1
     assert "\033[" not in capsys.readouterr().out
+
+
+def test_rule_option_from_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _module(tmp_path, FIRING.read_text().replace(
+        '  dns_prefix          = "aks-public"\n',
+        '  dns_prefix          = "aks-public"\n  api_server_authorized_ip_ranges = ["20.0.0.0/14"]\n'))
+    assert main(["scan", "--select", "AKS003", str(folder)]) == 1  # /14 is broader than /16
+    (tmp_path / ".aksnetlint.yaml").write_text("rules:\n  AKS003: {threshold: 12}\n")
+    assert main(["scan", "--select", "AKS003", str(folder)]) == 0
+    (tmp_path / ".aksnetlint.yaml").write_text("rules:\n  AKS003: {thresold: 12}\n")
+    assert main(["scan", "--select", "AKS003", str(folder)]) == 2
+    assert "'rules.AKS003.thresold': unknown option (options: threshold)" in \
+        capsys.readouterr().err
+    (tmp_path / ".aksnetlint.yaml").write_text("rules:\n  AKS003: {threshold: wide}\n")
+    assert main(["scan", "--select", "AKS003", str(folder)]) == 2
+    (tmp_path / ".aksnetlint.yaml").write_text("rules:\n  AKS999: {x: 1}\n")
+    assert main(["scan", "--select", "AKS003", str(folder)]) == 2
+    assert "'rules.AKS999': no such rule" in capsys.readouterr().err

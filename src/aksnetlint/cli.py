@@ -107,7 +107,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     """Scan PATHS (files or folders; default: the current folder)."""
     from aksnetlint.baseline import filter_new, read_baseline
     from aksnetlint.baseline import write_baseline as baseline_text
-    from aksnetlint.config import Config, find_config, load_config
+    from aksnetlint.config import Config, check_rule_options, find_config, load_config
     from aksnetlint.discover import DEFAULT_EXCLUDES
     from aksnetlint.errors import AksnetlintError
     from aksnetlint.findings import Severity
@@ -120,6 +120,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         found = config_path or find_config(targets[0])
         config = load_config(found) if found else Config()
         rules = load_rules(list(config.rules_dirs))
+        check_rule_options(config, rules)
         options = Options(
             select=_codes(select) or config.select,
             ignore=_codes(ignore) or config.ignore,

@@ -194,3 +194,24 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                         _strings(data.get("var_files", []), "var_files", source)),
         show_unresolved=show,
     )
+
+
+def check_rule_options(config: Config, rules: list[Any]) -> None:
+    """Every `rules.<ID>.<option>` in the configuration names a rule and one of its options,
+    with a value of the option's type."""
+    known = {rule.id: rule for rule in rules}
+    for rule_id, options in config.rule_options.items():
+        rule = known.get(rule_id)
+        if rule is None:
+            raise ConfigError(f"'rules.{rule_id}': no such rule", config.source)
+        defaults = rule.options or {}
+        for name, value in options.items():
+            if name not in defaults:
+                offered = ", ".join(sorted(defaults)) or "none"
+                raise ConfigError(f"'rules.{rule_id}.{name}': unknown option (options: "
+                                  f"{offered})", config.source)
+            default = defaults[name]
+            if isinstance(default, bool) != isinstance(value, bool) or (
+                    isinstance(default, int | float) and not isinstance(value, int | float)):
+                raise ConfigError(f"'rules.{rule_id}.{name}': {value!r} is not a "
+                                  f"{type(default).__name__}", config.source)
