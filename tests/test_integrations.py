@@ -250,7 +250,8 @@ def test_no_color_and_plain_output_when_piped(tmp_path: Path,
 def test_rule_option_from_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = _module(tmp_path, FIRING.read_text().replace(
         '  dns_prefix          = "aks-public"\n',
-        '  dns_prefix          = "aks-public"\n  api_server_authorized_ip_ranges = ["20.0.0.0/14"]\n'))
+        '  dns_prefix          = "aks-public"\n'
+        '  api_server_authorized_ip_ranges = ["20.0.0.0/14"]\n'))
     assert main(["scan", "--select", "AKS003", str(folder)]) == 1  # /14 is broader than /16
     (tmp_path / ".aksnetlint.yaml").write_text("rules:\n  AKS003: {threshold: 12}\n")
     assert main(["scan", "--select", "AKS003", str(folder)]) == 0
