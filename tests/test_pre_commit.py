@@ -69,3 +69,39 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     _run(["git", "add", "-A"], work, env)
     passed = _run(command, work, env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_installed_hook_blocks_a_bad_commit(tmp_path: Path) -> None:
+    """The way users adopt it: `.pre-commit-config.yaml` naming this repository at a
+    revision, `pre-commit install`, then `git commit`."""
+    pytest.importorskip("pre_commit", reason="pre-commit is a dev dependency")
+    if not (REPO / ".git").exists():
+        pytest.skip("this checkout is not a git repository")
+    work = tmp_path / "infra"
+    work.mkdir()
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    rev = _run(["git", "rev-parse", "HEAD"], REPO, env).stdout.strip()
+    assert _run(["git", "init", "-q"], work, env).returncode == 0
+    (work / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {REPO}\n    rev: {rev}\n    hooks:\n      - id: aksnetlint\n")
+    (work / ".aksnetlint.yaml").write_text("select: [AKS001]\n")
+    install = _run([sys.executable, "-m", "pre_commit", "install"], work, env)
+    assert install.returncode == 0, install.stdout + install.stderr
+    module = work / "aks"
+    module.mkdir()
+    bad = (FIXTURES / "AKS001" / "no_ranges.tf").read_text()
+    (module / "main.tf").write_text(bad)
+    _run(["git", "add", "-A"], work, env)
+    blocked = _run(["git", "commit", "-q", "-m", "open cluster"], work, env)
+    assert blocked.returncode != 0, blocked.stdout + blocked.stderr
+    assert "AKS001" in blocked.stdout + blocked.stderr
+    (module / "main.tf").write_text(bad.replace(
+        '  dns_prefix          = "aks-public"\n',
+        '  dns_prefix          = "aks-public"\n\n  api_server_access_profile {\n'
+        '    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n'))
+    _run(["git", "add", "-A"], work, env)
+    committed = _run(["git", "commit", "-q", "-m", "restrict the API server"], work, env)
+    assert committed.returncode == 0, committed.stdout + committed.stderr
