@@ -13,8 +13,10 @@ stay data (they compare these values with operators):
 - **Subnet capacity**: usable addresses (Azure reserves 5 per prefix) against the sum of the
   demands of the pools sharing the subnet, with the arithmetic as text.
 - **Address plan**: every VNet, subnet, service and pod range of the deployment, and for each
-  cluster the ranges its service / pod CIDRs overlap among its own VNets, the VNets peered to
-  them, and its own service / pod ranges (one `netmath.find_overlaps` sweep per deployment).
+  cluster the ranges its service / pod CIDRs overlap among its own VNets, the VNets peered or
+  connected to them (a peering in either direction, a `Vnet2Vnet` gateway connection, a
+  shared virtual WAN hub), and its own service / pod ranges (one `netmath.find_overlaps`
+  sweep per deployment; the links are read once per deployment).
 - **Default route** of a subnet: its route table's `0.0.0.0/0` route (next hop type and
   address), none, or unknown.
 - **NSGs on node subnets** and the **VNet of each node pool**.
@@ -42,6 +44,7 @@ from aksnetlint.model import (
     Route,
     RouteTable,
     Subnet,
+    VirtualHub,
     VirtualNetwork,
 )
 from aksnetlint.values import Location, Unresolved
@@ -433,7 +436,7 @@ class PlanEntry:
 class Overlap:
     own: PlanEntry
     other: PlanEntry
-    why: str  # "the cluster's VNet", "peered through 'p'", "the same cluster"
+    why: str  # "the cluster's VNet", "peered through 'p'", "the same cluster", ...
 
     @property
     def description(self) -> str:
@@ -481,9 +484,10 @@ def address_plan(deployment: Deployment) -> AddressPlan:
         neighbours[a].append(b)
         neighbours[b].append(a)
     position = {id(e): i for i, e in enumerate(plan.entries)}
+    links = _links(deployment)
     for cluster in deployment.clusters:
         service, pod = own[cluster.key]
-        related, unknown_vnet = _related_vnets(cluster, deployment)
+        related, unknown_vnet = _related_vnets(cluster, links)
         context = _Context(plan.entries, neighbours, position, related, unknown_vnet,
                            cluster.key)
         mode = modes[cluster.key]
@@ -599,10 +603,46 @@ def _cluster_vnet(cluster: Cluster) -> str | None | Unresolved:
     return _subnet_vnet(cluster.node_pools[0].subnet.value)
 
 
-def _related_vnets(cluster: Cluster, deployment: Deployment
+@dataclass
+class _Links:
+    """How the deployment's VNets are connected, read once per deployment: pairs joined by a
+    peering or a `Vnet2Vnet` gateway connection (with how, for messages), and the VNets
+    attached to each virtual WAN hub. Only links whose ends are VNets in the scan count; a
+    connection whose type, gateways, hub or existence is unknown links nothing."""
+
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)
+    hub_vnets: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    vnet_hubs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _links(deployment: Deployment) -> _Links:
+    links = _Links()
+    for peering in deployment.peerings:
+        local, remote = peering.local_vnet.value, peering.remote_vnet.value
+        if isinstance(local, VirtualNetwork) and isinstance(remote, VirtualNetwork):
+            links.pairs.append((local.key, remote.key,
+                                f"peered through '{_text(peering.name.value)}'"))
+    for gateway in deployment.gateways:
+        if gateway.present is not True:
+            continue
+        vnets = [v.value for v in gateway.connected_vnets
+                 if isinstance(v.value, VirtualNetwork)]
+        hub = gateway.hub.value
+        if isinstance(hub, VirtualHub):
+            for vnet in vnets:
+                links.hub_vnets[hub.key].append(
+                    (vnet.key, f"on the same virtual WAN hub '{hub.name}'"))
+                links.vnet_hubs[vnet.key].append(hub.key)
+        elif len(vnets) == 2 == len(gateway.connected_vnets):
+            links.pairs.append((vnets[0].key, vnets[1].key, "connected through gateway "
+                                f"connection '{_text(gateway.name.value)}'"))
+    return links
+
+
+def _related_vnets(cluster: Cluster, links: _Links
                    ) -> tuple[dict[str, str], Unresolved | None]:
-    """The cluster's VNets and the VNets peered to them (key -> why it counts), and why the
-    set may be incomplete."""
+    """The cluster's VNets and the VNets peered or connected to them (key -> why it
+    counts), and why the set may be incomplete."""
     related: dict[str, str] = {}
     unknown: Unresolved | None = None
     refs: list[object] = []
@@ -617,14 +657,16 @@ def _related_vnets(cluster: Cluster, deployment: Deployment
             unknown = unknown or key
         elif key is not None:
             related[key] = "the cluster's VNet"
-    own = set(related)
-    for peering in deployment.peerings:
-        local, remote = peering.local_vnet.value, peering.remote_vnet.value
-        if not (isinstance(local, VirtualNetwork) and isinstance(remote, VirtualNetwork)):
-            continue
-        for near, far in ((local, remote), (remote, local)):
-            if near.key in own and far.key not in related:
-                related[far.key] = f"peered through '{_text(peering.name.value)}'"
+    own = list(related)
+    own_keys = set(own)
+    for a, b, how in links.pairs:
+        for near, far in ((a, b), (b, a)):
+            if near in own_keys and far not in related:
+                related[far] = how
+    hubs = dict.fromkeys(hub for key in own for hub in links.vnet_hubs.get(key, ()))
+    for hub in hubs:
+        for far, how in links.hub_vnets[hub]:
+            related.setdefault(far, how)
     return related, unknown
 
 

@@ -137,11 +137,31 @@ class PrivateDnsZone(Resource):
 
 
 @dataclass(frozen=True, slots=True)
+class VirtualHub:
+    """A virtual WAN hub as a connection names it: `key` identifies the hub across the
+    connections of one deployment (the referenced resource's address, or the lower-cased
+    resource key of its id), `name` is for messages."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Gateway(Resource):
-    """VPN / ExpressRoute gateways, local network gateways, circuits and connections."""
+    """VPN / ExpressRoute gateways, local network gateways, circuits and connections.
+
+    For connections, what they link: `connection_type` is the written type of a gateway
+    connection (`Vnet2Vnet`, `IPsec`, `ExpressRoute`); `connected_vnets` are the VNets a
+    `Vnet2Vnet` connection joins (the VNets of its two virtual network gateways) or the
+    remote VNet of a virtual hub connection, each located at the attribute that names it
+    (a VNet object, an id outside the scan, or Unresolved); `hub` is the virtual WAN hub
+    of a virtual hub connection."""
 
     kind: Field[str] = field(default_factory=lambda: Field(""))
     vnet: Field[VirtualNetwork | None] = field(default_factory=lambda: Field(None))
+    connection_type: Field[str | None] = field(default_factory=lambda: Field(None))
+    connected_vnets: tuple[Field[VirtualNetwork | str | None], ...] = ()
+    hub: Field[VirtualHub | None] = field(default_factory=lambda: Field(None))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ is unknown.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -42,6 +43,7 @@ from aksnetlint.model import (
     SecurityRule,
     Subnet,
     SubnetUse,
+    VirtualHub,
     VirtualNetwork,
     VnetPeering,
 )
@@ -86,14 +88,17 @@ PUBLIC_IP_PREFIX = "microsoft.network/publicipprefixes"
 NAT_GATEWAY = "microsoft.network/natgateways"
 IDENTITY = "microsoft.managedidentity/userassignedidentities"
 
+CONNECTION = "microsoft.network/connections"
+HUB_CONNECTION = "microsoft.network/virtualhubs/hubvirtualnetworkconnections"
+
 GATEWAY_TYPES = {
     "microsoft.network/localnetworkgateways": GatewayKind.LOCAL,
     "microsoft.network/expressroutecircuits": GatewayKind.EXPRESS_ROUTE_CIRCUIT,
-    "microsoft.network/connections": GatewayKind.CONNECTION,
+    CONNECTION: GatewayKind.CONNECTION,
     "microsoft.network/expressroutegateways/expressrouteconnections": GatewayKind.CONNECTION,
-    "microsoft.network/virtualhubs/hubvirtualnetworkconnections":
-        GatewayKind.VIRTUAL_HUB_CONNECTION,
+    HUB_CONNECTION: GatewayKind.VIRTUAL_HUB_CONNECTION,
 }
+_HUB_NAME_RE = re.compile(r"/virtualHubs/([^/]+)", re.IGNORECASE)
 
 _CONFIGS = ("properties", "ipConfigurations", "*", "properties", "subnet", "id")
 SUBNET_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -513,15 +518,74 @@ class _Normaliser:
         for res in self.of(VNET_GATEWAY):
             props = _props(res)
             subnet_holder = _get(props, "ipConfigurations", 0, "properties", "subnet")
-            gateways.append(Gateway(
+            gateway = Gateway(
                 **self.base(res),
                 kind=field_from(_get(props, "gatewayType"), as_str,
                                 Unresolved("gateway type is not written"), res.decl),
-                vnet=self.vnet_of_subnet(subnet_holder, res.decl)))
+                vnet=self.vnet_of_subnet(subnet_holder, res.decl))
+            gateways.append(gateway)
+            self.add(res, gateway)
         for rtype, kind in GATEWAY_TYPES.items():
             for res in self.of(rtype):
-                gateways.append(Gateway(**self.base(res), kind=Field(kind.value, res.decl)))
+                gateways.append(Gateway(**self.base(res), kind=Field(kind.value, res.decl),
+                                        **self.connection_links(res)))
         return gateways
+
+    def connection_links(self, res: ResolvedResource) -> dict[str, Any]:
+        """What a connection links: the type of a gateway connection and, for `Vnet2Vnet`,
+        the VNets of its two gateways; the hub and remote VNet of a hub connection."""
+        rtype, props = res.type.lower(), _props(res)
+        if rtype == CONNECTION:
+            connection_type = field_from(_get(props, "connectionType"), as_str, None,
+                                         res.decl)
+            written = connection_type.value
+            if not (isinstance(written, str) and written.strip().lower() == "vnet2vnet"):
+                return {"connection_type": connection_type}
+            return {"connection_type": connection_type, "connected_vnets": tuple(
+                self.gateway_vnet(_get(props, holder), res.decl)
+                for holder in ("virtualNetworkGateway1", "virtualNetworkGateway2"))}
+        if rtype == HUB_CONNECTION:
+            return {"hub": self.hub_of(res), "connected_vnets": (self.link_id(
+                _get(props, "remoteVirtualNetwork"), VirtualNetwork, res.decl),)}
+        return {}
+
+    def gateway_vnet(self, holder: Sourced | None, decl: Location
+                     ) -> Field[VirtualNetwork | str | None]:
+        """The VNet of the virtual network gateway a `{id}` holder names, at the holder; a
+        gateway outside the deployment stays its id."""
+        linked = self.link_id(holder, Gateway, decl)
+        gateway = linked.value
+        if not isinstance(gateway, Gateway):
+            return cast(Field[VirtualNetwork | str | None], linked)
+        vnet: VirtualNetwork | None | Unresolved = gateway.vnet.value
+        if vnet is None:
+            vnet = Unresolved(f"the VNet of gateway '{gateway.name.value}' is not in the scan")
+        return Field(vnet, linked.loc, linked.origin)
+
+    def hub_of(self, res: ResolvedResource) -> Field[VirtualHub | None]:
+        """The virtual WAN hub a hub connection belongs to: its parent, from its id or the
+        key it is filed under, else the `PARENT_ID` an azapi resource carries."""
+        loc = res.name.at or res.name.loc or res.decl
+        key = _parent_key(_id_key(res)) or _parent_key(res.address)
+        if key is None:
+            written = ref_target(get(res.body, PARENT_ID))
+            if isinstance(written, ResourceRef):
+                key = written.target
+            elif isinstance(written, str):
+                key = arm_resource_key(written) or written.strip().rstrip("/").lower()
+            elif isinstance(written, Unresolved):
+                return Field(written, loc)
+        if key is None:
+            return Field(Unresolved("the virtual hub of the connection is unknown"), loc)
+        match = _HUB_NAME_RE.search(res.id) if isinstance(res.id, str) else None
+        written_name = res.name.data if isinstance(res.name.data, str) else ""
+        if match:
+            name = match.group(1)
+        elif "/" in written_name:  # `vhub-weu/conn-spoke`
+            name = written_name.split("/", 1)[0]
+        else:
+            name = key.rstrip("/").rsplit("/", 1)[-1]
+        return Field(VirtualHub(key, name), loc)
 
     def vnet_of_subnet(self, holder: Sourced | None, decl: Location
                        ) -> Field[VirtualNetwork | None]:

@@ -32,6 +32,7 @@ from aksnetlint.model import (
     RouteTable,
     SecurityRule,
     Subnet,
+    VirtualHub,
     VirtualNetwork,
     VnetPeering,
 )
@@ -163,10 +164,17 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
         if isinstance(subnet.value, Subnet):
             vnet_field = subnet.value.vnet
         kind = field_from(get(res.body, "type"), as_str, Unresolved("gateway type"), res.decl)
-        gateways.append(Gateway(**base(res), kind=kind, vnet=vnet_field))  # type: ignore[arg-type]
+        gateway = Gateway(**base(res), kind=kind, vnet=vnet_field)  # type: ignore[arg-type]
+        gateways.append(gateway)
+        index.add("Gateway", res, gateway)
+    hubs = {res.address: res.name.data for res in by_type["azurerm_virtual_hub"]
+            if isinstance(res.name.data, str)}
     for type_, kind_value in _GATEWAY_TYPES.items():
         for res in by_type[type_]:
-            gateways.append(Gateway(**base(res), kind=Field(kind_value.value, res.decl)))  # type: ignore[arg-type]
+            connection_type, connected, hub = _connection_links(res, index, hubs)
+            gateways.append(Gateway(**base(res), kind=Field(kind_value.value, res.decl),  # type: ignore[arg-type]
+                                    connection_type=connection_type,
+                                    connected_vnets=connected, hub=hub))
 
     resolvers = [
         DnsResolver(**base(res),  # type: ignore[arg-type]
@@ -231,6 +239,56 @@ def _with_azapi(deployment: Deployment, azapi: list[ResolvedResource], index: _I
     merged = {f.name: getattr(deployment, f.name) + getattr(extra, f.name)
               for f in fields(Deployment) if isinstance(getattr(deployment, f.name), tuple)}
     return replace(deployment, **merged)
+
+
+def _connection_links(res: ResolvedResource, index: _Index, hubs: dict[str, str]
+                      ) -> tuple[Field[str | None], tuple[Field[VirtualNetwork | str | None], ...],
+                                 Field[VirtualHub | None]]:
+    """What a connection links: the type of a gateway connection and, for `Vnet2Vnet`, the
+    VNets of its two gateways; the hub and remote VNet of a virtual hub connection."""
+    connection_type: Field[str | None] = Field(None, res.decl)
+    connected: tuple[Field[VirtualNetwork | str | None], ...] = ()
+    hub: Field[VirtualHub | None] = Field(None, res.decl)
+    if res.type == "azurerm_virtual_network_gateway_connection":
+        connection_type = field_from(get(res.body, "type"), as_str, None, res.decl)
+        written = connection_type.value
+        if isinstance(written, str) and written.strip().lower() == "vnet2vnet":
+            connected = tuple(
+                _gateway_vnet(index.link(get(res.body, attr), Gateway, res.decl))
+                for attr in ("virtual_network_gateway_id", "peer_virtual_network_gateway_id"))
+    elif res.type == "azurerm_virtual_hub_connection":
+        connected = (index.link(get(res.body, "remote_virtual_network_id"), VirtualNetwork,
+                                res.decl),)
+        hub = _hub(get(res.body, "virtual_hub_id"), hubs, res.decl)
+    return connection_type, connected, hub
+
+
+def _gateway_vnet(linked: Field[Gateway | str | None]) -> Field[VirtualNetwork | str | None]:
+    """The VNet of a virtual network gateway a connection names, at the attribute that
+    names the gateway; a gateway outside the scan stays its id."""
+    gateway = linked.value
+    if not isinstance(gateway, Gateway):
+        return Field(gateway, linked.loc, linked.origin)
+    vnet = gateway.vnet.value
+    if vnet is None:
+        vnet = Unresolved(f"the VNet of gateway '{gateway.name.value}' is not in the scan")
+    return Field(vnet, linked.loc, linked.origin)
+
+
+def _hub(value: Sourced | None, hubs: dict[str, str], owner_loc: Location
+         ) -> Field[VirtualHub | None]:
+    """The virtual WAN hub a `virtual_hub_id` names: a hub of the module by its address (an
+    id naming exactly one of them by name counts as that hub), else by its id."""
+    target = ref_target(value)
+    loc = (value.at or value.loc) if value is not None else owner_loc
+    if isinstance(target, ResourceRef):
+        return Field(VirtualHub(target.target, hubs.get(target.target, target.target)), loc)
+    if isinstance(target, str):
+        name = target.rstrip("/").rsplit("/", 1)[-1]
+        named = [address for address, hub in hubs.items() if hub == name]
+        key = named[0] if len(named) == 1 else target.strip().rstrip("/").lower()
+        return Field(VirtualHub(key, name), loc)
+    return Field(target, loc)
 
 
 def _route(body: Sourced, decl: Location) -> Route:
