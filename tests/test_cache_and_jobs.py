@@ -128,3 +128,24 @@ def test_module_cached_as_part_of_a_deployment_is_judged_alone_later(
                                                       cache=True))
     assert [(f.location.path, f.location.line) for f in alone.findings] == [
         ("modules/aks/extra.tf", 1)]
+
+
+def test_folder_scan_reads_nothing_outside_the_folder(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looking for a Bicep file's callers and parameter files stays inside the scanned
+    folder: a large unrelated tree under the working directory is not read."""
+    from aksnetlint.sources import recording
+
+    scanned = tmp_path / "infra"
+    scanned.mkdir()
+    (scanned / "main.bicep").write_text(
+        "resource aks 'Microsoft.ContainerService/managedClusters@2024-05-01' = {\n"
+        "  name: 'aks'\n  location: 'westeurope'\n  properties: {\n    dnsPrefix: 'x'\n  }\n}\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "other.bicep").write_text("module m '../infra/main.bicep' = {\n  name: 'm'\n}\n")
+    monkeypatch.chdir(tmp_path)
+    with recording() as read:
+        result = lint([Path("infra")], Options(root=tmp_path, select=("AKS001",)))
+    assert [f.location.path for f in result.findings] == ["infra/main.bicep"]
+    assert not [p for p in read if "elsewhere" in p]

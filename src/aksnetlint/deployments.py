@@ -31,6 +31,18 @@ class LoadOptions:
     root: Path
     var_files: tuple[Path, ...] = ()
     param_files: tuple[Path, ...] = ()
+    # the folders named on the command line: where to look for a file's callers and
+    # parameter files (a file named alone looks in its repository, else the scan root)
+    search_roots: tuple[Path, ...] = ()
+
+    def search_root(self, path: Path) -> Path:
+        for folder in self.search_roots:
+            if path == folder or folder in path.parents:
+                return folder
+        for folder in path.parents:
+            if (folder / ".git").exists():
+                return folder
+        return self.root
 
 
 def file_error(exc: AksnetlintError, default_path: str) -> FileError:
@@ -301,7 +313,8 @@ def load_bicep(unit: Unit, options: LoadOptions) -> Loaded:
         loaded.files = 1
         loaded.errors.append(file_error(exc, rel))
         return loaded
-    roots = deployment_roots(unit.path, options.root, options)
+    roots = deployment_roots(unit.path, options.root, options,
+                             options.search_root(unit.path))
     for root_file in roots or [unit.path]:
         _load_bicep_root(root_file, options, loaded, read)
     if roots:
@@ -310,7 +323,8 @@ def load_bicep(unit: Unit, options: LoadOptions) -> Loaded:
         # the first by path stands for them
         for module in {m for r in roots for m in module_closure(r, options.root)}:
             if module <= unit.path or \
-                    not set(deployment_roots(module, options.root, options)) <= set(roots):
+                    not set(deployment_roots(module, options.root, options,
+                                             options.search_root(module))) <= set(roots):
                 loaded.supersedes.discard(module)
     loaded.files = len(read)
     return loaded
@@ -352,7 +366,8 @@ def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set
     from aksnetlint.resolve.bicep_callers import bicepparam_users, module_closure
 
     params: dict[Path, None] = {}
-    for param in [*parameter_files_for(path), *bicepparam_users(path, options.root, options)]:
+    for param in [*parameter_files_for(path),
+                  *bicepparam_users(path, options.root, options, options.search_root(path))]:
         params[param.resolve()] = None
     for given in (p.resolve() for p in options.param_files):
         # `--param-file`: ARM parameter files apply to every deployment, a `.bicepparam`

@@ -203,7 +203,7 @@ def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
         rules_run=bool(data.get("rules_run", True)))
 
 
-def _context_key(rules: list[Rule], options: Options) -> str:
+def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, ...]) -> str:
     """What besides the files decides an outcome: the rules (their files' content) and the
     options that reach the rules or the loaders."""
     import hashlib
@@ -220,7 +220,8 @@ def _context_key(rules: list[Rule], options: Options) -> str:
     digest.update(repr((options.hybrid, options.show_unresolved,
                         sorted((k, sorted(v.items())) for k, v in options.rule_options.items()),
                         [str(p) for p in options.var_files],
-                        [str(p) for p in options.param_files])).encode())
+                        [str(p) for p in options.param_files],
+                        [str(p) for p in search_roots])).encode())
     return digest.hexdigest()
 
 
@@ -278,9 +279,12 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     found = discover(paths, root, options.excludes)
     result.errors.extend(found.errors)
     units = [unit for unit in found.units if unit.format in LOADERS]
-    context = _Context(tuple(active), LoadOptions(root, options.var_files, options.param_files),
+    search_roots = tuple(p.resolve() for p in paths if p.is_dir())
+    load_options = LoadOptions(root, options.var_files, options.param_files, search_roots)
+    context = _Context(tuple(active), load_options,
                        options.hybrid, options.show_unresolved, options.rule_options,
-                       options.cache, _context_key(active, options) if options.cache else "")
+                       options.cache,
+                       _context_key(active, options, search_roots) if options.cache else "")
     outcomes = _run_units(units, context, options.jobs or (os.cpu_count() or 1), progress)
     # a folder another scanned module calls is part of that deployment, not a root of its
     # own: scanning it alone would judge its variables without the caller's values

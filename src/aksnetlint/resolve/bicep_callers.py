@@ -109,10 +109,12 @@ def _confirmed_callers(index: UseIndex, target: Path, root: Path) -> list[Path]:
     return callers
 
 
-def deployment_roots(path: Path, root: Path, token: object) -> list[Path]:
-    """The top-level Bicep files under `root` that use `path` as a module, directly or
-    through other modules; empty when nothing does (the file is a root itself)."""
-    index = use_index(root, token)
+def deployment_roots(path: Path, root: Path, token: object,
+                     search_root: Path | None = None) -> list[Path]:
+    """The top-level Bicep files under `search_root` (default: the scan `root`) that use
+    `path` as a module, directly or through other modules; empty when nothing does (the
+    file is a root itself). Paths in messages stay relative to `root`."""
+    index = use_index(search_root or root, token)
     target = path.resolve()
     roots: set[Path] = set()
     seen = {target}
@@ -129,9 +131,11 @@ def deployment_roots(path: Path, root: Path, token: object) -> list[Path]:
     return sorted(roots)
 
 
-def bicepparam_users(path: Path, root: Path, token: object) -> list[Path]:
-    """The `.bicepparam` files anywhere under `root` whose `using` names `path`."""
-    index = use_index(root, token)
+def bicepparam_users(path: Path, root: Path, token: object,
+                     search_root: Path | None = None) -> list[Path]:
+    """The `.bicepparam` files anywhere under `search_root` (default: the scan `root`)
+    whose `using` names `path`."""
+    index = use_index(search_root or root, token)
     target = path.resolve()
     found = []
     for user in sorted(index.candidates(target)):
