@@ -81,7 +81,7 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
         if folder in named_files:
             # a file named on its own (pre-commit): scan the deployment it belongs to, i.e.
             # the root modules that call its folder, if any
-            for caller in sorted(callers_of(folder, root, excludes)):
+            for caller in sorted(callers_of(folder, _repository_of(folder, root), excludes)):
                 if caller not in tf_folders:
                     tf_files = sorted(p.resolve() for p in caller.glob("*.tf") if p.is_file())
                     result.units.append(Unit("terraform", caller, tf_files))
@@ -235,3 +235,12 @@ def _bicep_uses(unit: Unit, scanned: set[Path]) -> set[Path]:
         elif keyword == "using" and path in scanned:
             covered.add(unit.path)  # the .bicepparam is one of its target's deployments
     return covered
+
+
+def _repository_of(path: Path, fallback: Path) -> Path:
+    """The repository a file belongs to (the nearest folder holding `.git`), where its
+    callers are looked for; else the scan root."""
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return folder
+    return fallback
