@@ -101,7 +101,7 @@ def _function(name: str, low: int, high: int | None = -1, *,
             args = [evaluate(arg, frame) for arg in call.args]
             if not keeps_unknown:
                 for arg in args:
-                    unknown = _top_unknown(arg)
+                    unknown = unknown_of(arg)
                     if unknown is not None:
                         return Sourced(unknown, frame.loc)
             try:
@@ -134,7 +134,8 @@ def _lazy_function(name: str, low: int, high: int | None = -1) -> Callable[[Lazy
     return register
 
 
-def _top_unknown(value: Sourced) -> Unresolved | None:
+def unknown_of(value: Sourced) -> Unresolved | None:
+    """The reason `value` itself is unknown (a deployment-time reference counts)."""
     data = value.data
     if isinstance(data, Unresolved):
         return data
@@ -151,7 +152,7 @@ def _offset(call: Call, position: int) -> int:
 
 
 def _known(value: Sourced) -> Any:
-    unknown = _top_unknown(value)
+    unknown = unknown_of(value)
     if unknown is not None:
         raise _Unknown(unknown)
     return value.data
@@ -457,8 +458,8 @@ def _junction(call: Call, frame: Frame, stop_at: bool) -> bool:
     unknown: Unresolved | None = None
     for position, node in enumerate(call.args):
         value = evaluate(node, frame)
-        if _top_unknown(value) is not None:
-            unknown = unknown or _top_unknown(value)
+        if unknown_of(value) is not None:
+            unknown = unknown or unknown_of(value)
             continue
         if _boolean(value, call, position) is stop_at:
             return stop_at
@@ -1200,7 +1201,7 @@ def _type_and_names(args: list[Sourced], call: Call, start: int
     rtype = _text(args, call, start)
     names: list[str] = []
     for position in range(start + 1, len(args)):
-        unknown = _top_unknown(args[position])
+        unknown = unknown_of(args[position])
         if unknown is not None:
             return unknown
         names.extend(part for part in _text(args, call, position).split("/") if part)
@@ -1227,7 +1228,7 @@ def _type_position(args: list[Sourced], call: Call, most_before: int) -> int:
     for position, arg in enumerate(args[:most_before + 1]):
         if isinstance(arg.data, str) and "/" in arg.data:
             return position
-        unknown = unknown or _top_unknown(arg)
+        unknown = unknown or unknown_of(arg)
     if unknown is not None:
         raise _Unknown(unknown)
     raise ExpressionError(f"{call.name}() needs a resource type such as "
@@ -1300,7 +1301,7 @@ def _management_group_resource_id(args: list[Sourced], call: Call, frame: Frame)
 
 @_function("extensionResourceId", 3, None, keeps_unknown=True)
 def _extension_resource_id(args: list[Sourced], call: Call, frame: Frame) -> object:
-    unknown = _top_unknown(args[0])
+    unknown = unknown_of(args[0])
     if unknown is not None:
         return unknown
     parts = _type_and_names(args, call, 1)

@@ -41,7 +41,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from aksnetlint.errors import EvaluationError, ParseError
 from aksnetlint.parsers import bicep_ast as ast
@@ -53,6 +53,7 @@ from aksnetlint.resolve.arm_functions import (
     UNKNOWN_SUBSCRIPTION,
     arm_resource_key,
     provider_path,
+    unknown_of,
 )
 from aksnetlint.resolve.bicep_eval import (
     Budget,
@@ -64,13 +65,14 @@ from aksnetlint.resolve.bicep_eval import (
     Handle,
     loop_env,
     placed,
-    unknown_of,
 )
 from aksnetlint.resolve.bicep_eval import index as index_value
 from aksnetlint.resolve.bicep_eval import member as member_value
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
 from aksnetlint.sources import read_text
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
+
+T = TypeVar("T")
 
 __all__ = [
     "MAX_RESOURCES", "MAX_STEPS", "bicep_source_for", "bicepparam_target", "comments_of",
@@ -609,19 +611,19 @@ class _FileScope:
 
     def guard(self, expr: ast.Expr, env: Env) -> Sourced:
         """`expr`'s value; a template error is reported and becomes Unresolved."""
-        try:
-            return self.evaluator.value(expr, env)
-        except Failure as failure:
-            self.run.fail(failure)
-            return Sourced(Unresolved(f"invalid expression: {failure.message}", failure.loc),
-                           expr.loc)
-        except RecursionError:
-            self.run.error("expression nests too deeply to evaluate", expr.loc)
-            return Sourced(Unresolved("expression nests too deeply", expr.loc), expr.loc)
+        return self._guarded(expr, lambda: self.evaluator.value(expr, env))
 
     def guard_ref(self, expr: ast.Expr, env: Env) -> Sourced | Handle:
+        return self._guarded(expr, lambda: self.evaluator.ref(expr, env))
+
+    def condition(self, expr: ast.Expr, env: Env) -> bool | None:
+        result = self._guarded(expr, lambda: self.evaluator.condition(expr, env))
+        return None if isinstance(result, Sourced) else result
+
+    def _guarded(self, expr: ast.Expr, evaluate: Callable[[], T]) -> T | Sourced:
+        """Run one evaluation; a template error is reported and the value is Unresolved."""
         try:
-            return self.evaluator.ref(expr, env)
+            return evaluate()
         except Failure as failure:
             self.run.fail(failure)
             return Sourced(Unresolved(f"invalid expression: {failure.message}", failure.loc),
@@ -629,16 +631,6 @@ class _FileScope:
         except RecursionError:
             self.run.error("expression nests too deeply to evaluate", expr.loc)
             return Sourced(Unresolved("expression nests too deeply", expr.loc), expr.loc)
-
-    def condition(self, expr: ast.Expr, env: Env) -> bool | None:
-        try:
-            return self.evaluator.condition(expr, env)
-        except Failure as failure:
-            self.run.fail(failure)
-            return None
-        except RecursionError:
-            self.run.error("expression nests too deeply to evaluate", expr.loc)
-            return None
 
     def param_value(self, decl: ast.Param) -> Sourced:
         return self.memo(("param", decl.name), decl.name_loc, f"parameter {decl.name!r}",

@@ -38,7 +38,7 @@ from aksnetlint.errors import ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.resolve import arm_expressions as arm
 from aksnetlint.resolve.arm_expressions import Deployment, ExpressionError, Frame, UserFunction
-from aksnetlint.resolve.arm_functions import FUNCTIONS, display, equal
+from aksnetlint.resolve.arm_functions import FUNCTIONS, display, equal, unknown_of
 from aksnetlint.sources import read_text
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved, find_unresolved
 from aksnetlint.values import sourced as wrap
@@ -126,16 +126,6 @@ class Symbols(Protocol):
 
     def deployment(self) -> Deployment:
         """Where the file is deployed (scope, subscription, resource group)."""
-
-
-def unknown_of(value: Sourced) -> Unresolved | None:
-    """The reason `value` itself is unknown (a deployment-time reference counts)."""
-    data = value.data
-    if isinstance(data, Unresolved):
-        return data
-    if isinstance(data, ResourceRef):
-        return Unresolved(f"{data} is assigned at deployment")
-    return None
 
 
 def within(inner: Location, outer: Location) -> bool:
