@@ -1,19 +1,13 @@
 """Terraform (HCL2) text -> `HclFile` syntax tree with a location on every node.
 
-python-hcl2 8.x is used for its Lark grammar only. Its `with_meta` option returns no line
-numbers in 8.x, but the Lark tree it builds (`parses_to_tree`, positions propagated) has a
-line and column on every node; this module turns that tree into `hcl_ast` nodes. Its compiled
-grammar is cached next to the installed package by default; when that folder is read-only
-every run pays ~1-2 s, so the cache is pointed at a user cache folder.
+python-hcl2 8.x is used for its Lark grammar only (`hcl_grammar` compiles it, without
+pickles). The Lark tree it builds (positions propagated) has a line and column on every node;
+this module turns that tree into `hcl_ast` nodes.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aksnetlint.errors import ParseError
@@ -39,6 +33,7 @@ from aksnetlint.parsers.hcl_ast import (
     Unsupported,
     Variable,
 )
+from aksnetlint.user_cache import cache_dir
 from aksnetlint.values import Location
 
 if TYPE_CHECKING:
@@ -50,44 +45,10 @@ _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)\r?\n?[ \t]*\2\r?\n?\Z", re.S)
 
 
-def cache_dir() -> Path:
-    """The user cache folder of aksnetlint (created on demand)."""
-    base = os.environ.get("AKSNETLINT_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(xdg) if xdg else Path.home() / ".cache"
-    return root / "aksnetlint"
-
-
-def _configure_grammar_cache() -> None:
-    import hcl2
-    import hcl2.parser
-
-    if getattr(_configure_grammar_cache, "done", False):
-        return
-    version = getattr(hcl2, "__version__", "x")
-    name = f"hcl2-{version}-py{sys.version_info[0]}{sys.version_info[1]}.lark"
-    for folder in (cache_dir(), Path(tempfile.gettempdir()) / "aksnetlint-cache"):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError:
-            continue
-        hcl2.parser.PARSER_FILE = folder / name
-        break
-    _configure_grammar_cache.done = True  # type: ignore[attr-defined]
-
-
 def parse_terraform(text: str, path: str) -> HclFile:
     """Parse HCL text; any syntax problem is a `ParseError` naming the line and column."""
-    _configure_grammar_cache()
-    from hcl2.api import parses_to_tree
-
     try:
-        tree = parses_to_tree(text)
+        tree = _parse_tree(text)
     except RecursionError:
         raise ParseError("nesting too deep", path) from None
     except Exception as exc:  # the parser boundary: Lark raises many exception types
@@ -98,6 +59,13 @@ def parse_terraform(text: str, path: str) -> HclFile:
     except RecursionError:
         raise ParseError("nesting too deep", path) from None
     return HclFile(path, body, tuple(builder.comments))
+
+
+def _parse_tree(text: str) -> Tree[Any]:
+    from aksnetlint.parsers.hcl_grammar import lark_parser
+
+    # the newline lets the last line end like every other (python-hcl2 does the same)
+    return lark_parser().parse(text + "\n")
 
 
 def _parse_error(exc: Exception, path: str) -> ParseError:
@@ -352,9 +320,7 @@ class _Builder:
             return Literal(body, loc)
         escaped = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         try:
-            from hcl2.api import parses_to_tree
-
-            tree = parses_to_tree(f'x = "{escaped}"')
+            tree = _parse_tree(f'x = "{escaped}"')
         except Exception:  # a heredoc the string grammar cannot take: unknown, not fatal
             return Unsupported("heredoc", loc)
         sub = _Builder(self.path)
@@ -451,3 +417,6 @@ def _merge_text(parts: list[str | Expr]) -> list[str | Expr]:
         else:
             merged.append(part)
     return merged
+
+
+__all__ = ["cache_dir", "parse_terraform"]  # cache.py takes cache_dir from here
