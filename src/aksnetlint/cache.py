@@ -149,7 +149,8 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
         related=tuple(Related(_location(r["location"]), r["message"])
                       for r in data["related"]),
         properties=tuple((str(k), v) for k, v in data["properties"]),
-        suppressed=data.get("suppressed"),
+        suppressed=data.get("suppressed"), variant=data.get("variant"),
+        occurrence=int(data.get("occurrence") or 0),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,12 +99,20 @@ SEVERITIES = ("info", "low", "medium", "high", "critical")
               help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
               help="Record the current findings in FILE (then exit 0).")
+@click.option("--root", "root_dir", type=click.Path(path_type=Path, file_okay=False,
+                                                    exists=True),
+              help="Report paths relative to this folder (default: the git top level of the "
+                   "first PATH, else the current folder).")
+@click.option("--sarif-category", metavar="CATEGORY",
+              help="SARIF automationDetails.id: the code scanning category that tells several "
+                   "uploads for one commit apart (default: left to the uploader).")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[str, ...],
          ignore: tuple[str, ...], exit_zero: bool, fail_on: str | None,
          show_unresolved: bool | None, var_file: tuple[Path, ...],
          param_file: tuple[Path, ...], hybrid: bool | None, config_path: Path | None,
          statistics: bool, jobs: int | None, no_cache: bool, baseline: Path | None,
-         write_baseline: Path | None) -> None:
+         write_baseline: Path | None, root_dir: Path | None,
+         sarif_category: str | None) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
     from aksnetlint.baseline import filter_new, read_baseline
     from aksnetlint.baseline import write_baseline as baseline_text
@@ -113,6 +122,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     from aksnetlint.findings import Severity
     from aksnetlint.lint import Options, lint
     from aksnetlint.report import ReportOptions, reporter
+    from aksnetlint.repository import display_path, scan_root
     from aksnetlint.rules import load_rules
 
     targets = list(paths) or [Path(".")]
@@ -121,7 +131,9 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         config = load_config(found) if found else Config()
         rules = load_rules(list(config.rules_dirs))
         check_rule_options(config, rules)
+        root = scan_root(root_dir, config.root, targets[0])
         options = Options(
+            root=root,
             select=_codes(select) or config.select,
             ignore=_codes(ignore) or config.ignore,
             show_unresolved=bool(show_unresolved if show_unresolved is not None
@@ -142,9 +154,11 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
     for error in result.errors:
-        click.echo(str(error), err=True)
+        shown = replace(error, path=display_path(error.path, result.root))
+        click.echo(str(shown), err=True)
     for unused in result.unused_suppressions:
-        click.echo(str(unused), err=True)
+        click.echo(str(replace(unused, location=replace(
+            unused.location, path=display_path(unused.location.path, result.root)))), err=True)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if write_baseline is not None:
@@ -162,7 +176,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
             result.notes.append(f"{left_out} findings are in the baseline")
     colour = fmt == "text" and output is None and _colour(sys.stdout)
     text = reporter(fmt)(result, rules, ReportOptions(colour=colour, root=result.root,
-                                                      statistics=statistics))
+                                                      statistics=statistics,
+                                                      category=sarif_category))
     try:
         _write_output(text, output)
     except OSError as exc:

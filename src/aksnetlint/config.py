@@ -19,7 +19,7 @@ CONFIG_NAMES = (".aksnetlint.yaml", ".aksnetlint.yml")
 CODE_RE = re.compile(r"^AKS\d{0,3}$")
 FAIL_ON = ("info", "low", "medium", "high", "critical")
 KEYS = ("select", "ignore", "severity", "per_path_ignores", "rules", "network", "rules_dirs",
-        "exclude", "fail_on", "var_files", "show_unresolved")
+        "exclude", "fail_on", "var_files", "show_unresolved", "root")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ class Config:
     fail_on: str | None = None
     var_files: tuple[Path, ...] = ()
     show_unresolved: bool | None = None
+    root: Path | None = None  # what report paths are relative to (default: the git top level)
 
 
 def find_config(start: Path) -> Path | None:
@@ -179,8 +180,16 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     for folder in rules_dirs:
         if not folder.is_dir():
             raise ConfigError(f"'rules_dirs': {folder} is not a folder", source)
+    root = data.get("root")
+    if root is not None:
+        if not isinstance(root, str):
+            raise ConfigError("'root' must be a folder (relative to this file)", source)
+        root = (base / root).resolve()
+        if not root.is_dir():
+            raise ConfigError(f"'root': {root} is not a folder", source)
     return Config(
         source=source,
+        root=root,
         select=_codes(data.get("select", []), "select", source),
         ignore=_codes(data.get("ignore", []), "ignore", source),
         severity=severity,

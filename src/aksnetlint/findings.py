@@ -31,6 +31,9 @@ class Severity(str, Enum):
         return ["info", "low", "medium", "high", "critical"].index(self.value)
 
 
+FINGERPRINT_VERSION = "2"  # SARIF `partialFingerprints` key `aksnetlint/v2`
+
+
 class Kind(str, Enum):
     FINDING = "finding"
     UNRESOLVED = "unresolved"  # a rule could not decide: a note, never a violation
@@ -53,17 +56,27 @@ class Finding:
     related: tuple[Related, ...] = ()
     properties: tuple[tuple[str, object], ...] = ()
     suppressed: str | None = None  # the justification, when an inline ignore applies
+    # the parameter variant of the deployment (an environment's name, or the parameter or
+    # variable files applied); None for a deployment scanned with its defaults only
+    variant: str | None = None
+    # set by the scan when distinct findings would share a fingerprint (two clusters of one
+    # name in one file): 0 for the first in source order, then 1, 2, ...
+    occurrence: int = 0
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
         loc = self.location
-        return (loc.path, loc.line, loc.column, self.rule_id, self.message)
+        return (loc.path, loc.line, loc.column, self.rule_id, self.variant or "", self.message)
 
     @property
     def fingerprint(self) -> str:
-        """Stable across unrelated edits: rule, file, the model object and the message, not
-        the line number (inserting lines above a finding keeps its fingerprint)."""
-        text = "\x1f".join((self.rule_id, self.location.path, self.subject, self.message,
-                            self.kind.value))
+        """Stable across unrelated edits: rule, file, the model object, the message and the
+        parameter variant, not the line number (inserting lines above a finding keeps its
+        fingerprint); the same finding in `dev` and in `prod` has two fingerprints."""
+        parts = [FINGERPRINT_VERSION, self.rule_id, self.location.path, self.subject,
+                 self.message, self.kind.value, self.variant or ""]
+        if self.occurrence:
+            parts.append(str(self.occurrence))
+        text = "\x1f".join(parts)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -114,9 +114,26 @@ def _apply_rules(deployments: list[Deployment], context: _Context) -> list[Findi
         document = build_document(deployment, hybrid_declared=context.hybrid)
         for rule in context.rules:
             if deployment.format in rule.formats:
-                findings.extend(run_rule(rule, document, context.rule_options.get(rule.id),
-                                         context.show_unresolved))
+                found = run_rule(rule, document, context.rule_options.get(rule.id),
+                                 context.show_unresolved)
+                if deployment.variant is not None:
+                    found = [replace(f, variant=deployment.variant) for f in found]
+                findings.extend(found)
     return findings
+
+
+def _number_duplicates(findings: list[Finding]) -> list[Finding]:
+    """Distinct findings that would share a fingerprint (the same message about two objects
+    of one name in one file) get occurrence numbers in source order, the first keeping 0:
+    no two findings of a report share a fingerprint, and the first keeps its fingerprint
+    when a later one goes away."""
+    seen: dict[str, int] = {}
+    numbered = []
+    for finding in findings:
+        count = seen.get(finding.fingerprint, 0)
+        seen[finding.fingerprint] = count + 1
+        numbered.append(replace(finding, occurrence=count) if count else finding)
+    return numbered
 
 
 def _scan_serially(units: list[Unit], context: _Context,
@@ -217,6 +234,8 @@ def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, 
             digest.update(Path(rule.source).read_bytes())
         except OSError:
             digest.update(b"?")
+    # paths in a cached outcome are relative to the scan root
+    digest.update(repr(str((options.root or Path.cwd()).resolve())).encode())
     digest.update(repr((options.hybrid, options.show_unresolved,
                         sorted((k, sorted(v.items())) for k, v in options.rule_options.items()),
                         [str(p) for p in options.var_files],
@@ -305,7 +324,9 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     scanned = {relative(path, root) for unit in found.units for path in unit.files}
     written = suppress.collect(root, scanned | {f.location.path for f in findings})
     result.findings, result.unused_suppressions = suppress.apply(
-        sorted(findings, key=lambda f: f.sort_key()), written, {r.id for r in active})
+        # a total order (ties broken by everything else), so numbering is deterministic
+        _number_duplicates(sorted(findings, key=lambda f: (f.sort_key(), repr(f)))), written,
+        {r.id for r in active})
     unique = {(e.path, e.line, e.column, e.message): e for e in result.errors}
     result.errors = sorted(unique.values(), key=lambda e: (e.path, e.line or 0, e.column or 0,
                                                            e.message))

@@ -266,3 +266,6 @@ class Deployment:
     nat_gateways: tuple[NatGateway, ...] = ()
     identities: tuple[Identity, ...] = ()
     subnet_uses: tuple[SubnetUse, ...] = ()
+    # which parameter variant this is, when the same files are deployed with several
+    # (an environment's name, or the parameter / variable files applied); set by the loader
+    variant: str | None = None

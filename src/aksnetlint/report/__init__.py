@@ -15,10 +15,12 @@ Reporter = Callable[["LintResult", "list[Rule]", "ReportOptions"], str]
 class ReportOptions:
     """What a reporter may need beyond the result: colour, source access, the scan root."""
 
-    def __init__(self, colour: bool = False, root: str = ".", statistics: bool = False) -> None:
+    def __init__(self, colour: bool = False, root: str = ".", statistics: bool = False,
+                 category: str | None = None) -> None:
         self.colour = colour
         self.root = root
         self.statistics = statistics
+        self.category = category  # SARIF `automationDetails.id` (code scanning category)
 
 
 def reporter(name: str) -> Reporter:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from aksnetlint import __version__
-from aksnetlint.findings import Finding, Kind, LintResult
+from aksnetlint.findings import FINGERPRINT_VERSION, Finding, Kind, LintResult
 from aksnetlint.report import ReportOptions
+from aksnetlint.repository import artifact_uri
 from aksnetlint.rules import Rule
 from aksnetlint.values import Location
 
@@ -30,7 +31,7 @@ def _location(loc: Location, message: str | None = None, id_: int | None = None)
     import sarif_om as om
 
     location = om.Location(physical_location=om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=loc.path, uri_base_id=SRCROOT),
+        artifact_location=om.ArtifactLocation(uri=artifact_uri(loc.path), uri_base_id=SRCROOT),
         region=_region(loc)))
     if message:
         location.message = om.Message(text=message)
@@ -70,34 +71,40 @@ def _rule(rule: Rule) -> Any:
 def _result(finding: Finding, index: dict[str, int]) -> Any:
     import sarif_om as om
 
-    level = "note" if finding.kind is Kind.UNRESOLVED else finding.severity.sarif_level
     result = om.Result(
         rule_id=finding.rule_id,
         rule_index=index.get(finding.rule_id, -1),
-        level=level,
-        kind="fail" if finding.kind is Kind.FINDING else "review",
+        level=finding.severity.sarif_level,
+        kind="fail",
         message=om.Message(text=finding.message),
         locations=[_location(finding.location)],
         partial_fingerprints={"primaryLocationLineHash": finding.fingerprint,
-                              "aksnetlint/v1": finding.fingerprint},
+                              f"aksnetlint/v{FINGERPRINT_VERSION}": finding.fingerprint},
     )
     if finding.related:
         result.related_locations = [_location(r.location, r.message, i + 1)
                                     for i, r in enumerate(finding.related)]
-    if finding.properties:
-        result.properties = dict(finding.properties)
+    properties = dict(finding.properties)
+    if finding.variant is not None:
+        properties["variant"] = finding.variant
+    if properties:
+        result.properties = properties
     if finding.suppressed is not None:
         result.suppressions = [om.Suppression(kind="inSource",
                                               justification=finding.suppressed or "")]
     return result
 
 
+def _automation_id(category: str) -> str:
+    return category if category.endswith("/") else category + "/"
+
+
 def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str:
-    del options
     import sarif_om as om
     from jschema_to_python.to_json import to_json
 
-    fired = sorted({f.rule_id for f in result.findings})
+    findings = [f for f in result.findings if f.kind is Kind.FINDING]
+    fired = sorted({f.rule_id for f in findings})
     described = [r for r in rules if r.id in fired] or []
     index = {rule.id: i for i, rule in enumerate(described)}
     notifications = [
@@ -109,14 +116,29 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
         )
         for error in result.errors
     ]
+    # `--show-unresolved` notes say a rule could not decide: no alert, a notification
+    notifications += [
+        om.Notification(
+            level="note",
+            message=om.Message(text=note.message),
+            locations=[_location(note.location)],
+            descriptor=om.ReportingDescriptorReference(id="unresolved"),
+            associated_rule=om.ReportingDescriptorReference(id=note.rule_id),
+            properties={"variant": note.variant} if note.variant is not None else None,
+        )
+        for note in result.findings if note.kind is Kind.UNRESOLVED
+    ]
     run = om.Run(
         tool=om.Tool(driver=om.ToolComponent(
             name="aksnetlint", version=__version__, semantic_version=__version__,
             information_uri=INFORMATION_URI, rules=[_rule(r) for r in described])),
-        results=[_result(f, index) for f in result.findings],
+        results=[_result(f, index) for f in findings],
         invocations=[om.Invocation(execution_successful=not result.errors,
                                    tool_execution_notifications=notifications or None)],
-        automation_details=om.RunAutomationDetails(id="aksnetlint/"),
+        # `category/`: code scanning keeps one analysis per category (several uploads for
+        # one commit need distinct ones); without one, upload-sarif fills it in
+        automation_details=om.RunAutomationDetails(id=_automation_id(options.category))
+        if options.category else None,
         # no absolute path of this machine in the log: the consumer (GitHub: the checkout)
         # decides where %SRCROOT% is; SARIF allows a base id without a uri (3.14.14)
         original_uri_base_ids={SRCROOT: {"description": {

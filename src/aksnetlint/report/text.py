@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from aksnetlint.findings import Finding, Kind, LintResult
 from aksnetlint.report import ReportOptions
+from aksnetlint.repository import display_path
 from aksnetlint.rules import Rule
+from aksnetlint.values import Location
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m",
             "low": "\033[36m", "info": "\033[37m", "note": "\033[2m"}
@@ -44,7 +47,7 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
     paint = _painter(options.colour)
     for finding in result.findings:
         if finding.suppressed is None:  # counted in the summary; JSON and SARIF keep them
-            out.extend(_finding(finding, sources, paint))
+            out.extend(_finding(finding, sources, paint, _shown(result.root)))
     out.append(_summary(result, paint))
     if options.statistics:
         out.extend(_statistics(result))
@@ -61,15 +64,26 @@ def _painter(colour: bool) -> Paint:
     return paint
 
 
-def _finding(finding: Finding, sources: _Sources, paint: Paint) -> list[str]:
+def _shown(root: str) -> Callable[[Location], str]:
+    """`path:line:col` as the user types the path from the current folder (report paths are
+    relative to the repository root)."""
+    def where(loc: Location) -> str:
+        return str(replace(loc, path=display_path(loc.path, root)))
+
+    return where
+
+
+def _finding(finding: Finding, sources: _Sources, paint: Paint,
+             where: Callable[[Location], str] = str) -> list[str]:
     loc = finding.location
     if finding.kind is Kind.UNRESOLVED:
         label = paint("note", "note")
     else:
         label = paint(finding.severity.value, finding.severity.value)
     suppressed = f" (suppressed: {finding.suppressed})" if finding.suppressed is not None else ""
-    lines = [f"{paint(str(loc), 'bold')}: {paint(finding.rule_id, 'bold')} [{label}] "
-             f"{finding.message}{suppressed}"]
+    variant = f" (variant: {finding.variant})" if finding.variant is not None else ""
+    lines = [f"{paint(where(loc), 'bold')}: {paint(finding.rule_id, 'bold')} [{label}] "
+             f"{finding.message}{variant}{suppressed}"]
     source = sources.line(loc.path, loc.line)
     if source is not None and finding.kind is Kind.FINDING:
         gutter = f"{loc.line:>5} | "
@@ -77,7 +91,7 @@ def _finding(finding: Finding, sources: _Sources, paint: Paint) -> list[str]:
         caret = paint("^", finding.severity.value)
         lines.append(" " * (len(gutter) + max(loc.column - 1, 0)) + caret)
     for related in finding.related:
-        lines.append(f"      related: {related.location}: {related.message}")
+        lines.append(f"      related: {where(related.location)}: {related.message}")
     for name, value in finding.properties:
         if name == "explain":
             lines.extend(f"      {line}" for line in str(value).splitlines())
