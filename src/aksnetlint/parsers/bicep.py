@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TypeVar
 
 from aksnetlint.errors import ParseError
@@ -40,12 +41,13 @@ _TOKEN_RE = re.compile(
     |(?P<lcom>//[^\r\n]*)
     |(?P<bcom>/\*(?s:.*?)\*/)
     |(?P<pragma>\#(?:disable-next-line|disable-diagnostics|restore-diagnostics)\b[^\r\n]*)
-    |(?P<ml>'''(?s:.*?)''')
+    |(?P<ml>'''(?s:.*?)'''(?!'))
+    |(?P<iml>\$+''')
     |(?P<bad>/\*|''')
     |(?P<sq>')
     |(?P<id>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<int>[0-9]+)
-    |(?P<op>\.\.\.|=>|::|\?\?|==|!=|=~|!~|<=|>=|&&|\|\||[{}()\[\],:.=?!<>+\-*/%@|])
+    |(?P<op>\.\.\.|=>|::|\?\?|==|!=|=~|!~|<=|>=|&&|\|\||[{}()\[\],:.=?!<>+\-*/%@|^])
     |(?P<end>\Z))
     """,
     re.VERBOSE,
@@ -57,10 +59,30 @@ _SIMPLE_ESCAPES = {"\\": "\\", "'": "'", "n": "\n", "r": "\r", "t": "\t", "$": "
 _LINE_BREAK_RE = re.compile(r"\r\n?|\n")
 _WHITESPACE_RE = re.compile(r"[ \t\f\v]*")
 _BRACKETS = frozenset("{}()")
+_BRACE, _QUOTED = -1, 0
+
+
+def _strip_first_newline(value: str) -> str:
+    """A multi-line string's value does not include a line break right after `'''`."""
+    if value.startswith("\r\n"):
+        return value[2:]
+    if value.startswith(("\n", "\r")):
+        return value[1:]
+    return value
+
+
+@lru_cache(maxsize=16)
+def _multiline_end(dollars: int) -> re.Pattern[str]:
+    """The end of a piece of multi-line text: the closing quotes (the last three of a
+    run, so `''''a''''` is `'a'`) or `dollars` dollar signs and a brace."""
+    return re.compile("'''(?!')|" + re.escape("$" * dollars + "{"))
 
 # Token kinds that are not punctuation (punctuation tokens have their text as kind).
 ID, INT, NL, EOF = "id", "int", "nl", "eof"
 STR, STR_HEAD, STR_MID, STR_TAIL, ML_STR = "str", "str_head", "str_mid", "str_tail", "ml"
+ML_HEAD = "ml_head"
+"""The start of an interpolated multi-line string, `$'''text${`; its middle and end pieces
+are STR_MID and STR_TAIL, as for a single-quoted string."""
 
 
 class _Token:
@@ -84,7 +106,7 @@ def _describe(tok: _Token) -> str:
         return "a new line"
     if tok.kind == EOF:
         return "the end of the file"
-    if tok.kind in (STR, ML_STR, STR_HEAD):
+    if tok.kind in (STR, ML_STR, STR_HEAD, ML_HEAD):
         return "a string"
     if tok.kind in (STR_MID, STR_TAIL):
         return "'}'"
@@ -125,7 +147,10 @@ class _Lexer:
     """Splits the text into tokens, collecting comments on the side.
 
     Strings are split the way Bicep's own lexer does: `'a${` (STR_HEAD), `}b${`
-    (STR_MID), `}c'` (STR_TAIL), so interpolated expressions are ordinary tokens.
+    (STR_MID), `}c'` (STR_TAIL), so interpolated expressions are ordinary tokens. An
+    interpolated multi-line string `$'''a${x}b'''` is split the same way (ML_HEAD, then
+    STR_MID and STR_TAIL); with N dollar signs (`$$'''`) only N dollars and a brace
+    interpolate, and fewer are text.
     """
 
     def __init__(self, src: _Source) -> None:
@@ -133,8 +158,9 @@ class _Lexer:
         self.tokens: list[_Token] = []
         self.comments: list[ast.Comment] = []
         self.paren_match: dict[int, int] = {}
-        # One entry per open `{`: True when it is a string interpolation `${`.
-        self._braces: list[tuple[bool, int]] = []
+        # One entry per open `{`: _BRACE for a plain brace, else the string it interpolates
+        # into (_QUOTED for `'...${`, N > 0 for a multi-line string with N dollar signs).
+        self._braces: list[tuple[int, int]] = []
         self._parens: list[int] = []
 
     def run(self) -> None:
@@ -160,6 +186,8 @@ class _Lexer:
                 end = self._string(start, end, STR, STR_HEAD)
             elif kind == "ml":
                 self._multiline(m.group(kind), start, end)
+            elif kind == "iml":
+                end = self._multiline_part(start, end, end - start - 3, ML_STR, ML_HEAD)
             elif kind == "end":
                 break
             else:
@@ -183,11 +211,13 @@ class _Lexer:
 
     def _operator(self, op: str, start: int, end: int) -> int:
         if op == "{":
-            self._braces.append((False, start))
+            self._braces.append((_BRACE, start))
         elif op == "}" and self._braces:
             interpolation, _ = self._braces.pop()
-            if interpolation:
+            if interpolation == _QUOTED:
                 return self._string(start, end, STR_TAIL, STR_MID)
+            if interpolation != _BRACE:
+                return self._multiline_part(start, end, interpolation, STR_TAIL, STR_MID)
         elif op == "(":
             self._parens.append(len(self.tokens))
         elif op == ")" and self._parens:
@@ -205,7 +235,7 @@ class _Lexer:
             return seg_end + 1
         if text.startswith("${", seg_end):
             self.tokens.append(_Token(opened, start, seg_end + 2, value))
-            self._braces.append((True, seg_end))
+            self._braces.append((_QUOTED, seg_end))
             return seg_end + 2
         string_start = self._string_start(start, closed)
         raise self.src.error(
@@ -214,12 +244,33 @@ class _Lexer:
         )
 
     def _string_start(self, start: int, closed: str) -> int:
-        if closed == STR:
+        if closed in (STR, ML_STR):
             return start
         for tok in reversed(self.tokens):
-            if tok.kind == STR_HEAD:
+            if tok.kind in (STR_HEAD, ML_HEAD):
                 return tok.start
         return start
+
+    def _multiline_part(self, start: int, body: int, dollars: int, closed: str,
+                        opened: str) -> int:
+        """Lex the text of an interpolated multi-line string from `body` to its closing
+        `'''` or the next interpolation (`dollars` dollar signs and `{`); returns the
+        offset after it. Text is taken as written (no escapes); a line break right after
+        the opening quotes is not part of the value."""
+        text = self.src.text
+        found = _multiline_end(dollars).search(text, body)
+        if found is None:
+            raise self.src.error("unterminated multi-line string: missing closing '''",
+                                 self._string_start(start, closed))
+        value = text[body:found.start()]
+        if closed == ML_STR:
+            value = _strip_first_newline(value)
+        if found.group() == "'''":
+            self.tokens.append(_Token(closed, start, found.end(), value))
+            return found.end()
+        self.tokens.append(_Token(opened, start, found.end(), value))
+        self._braces.append((dollars, found.start()))
+        return found.end()
 
     def _decode(self, raw: str, offset: int) -> str:
         if "\\" not in raw:
@@ -252,16 +303,11 @@ class _Lexer:
         )
 
     def _multiline(self, raw: str, start: int, end: int) -> None:
-        value = raw[3:-3]
-        if value.startswith("\r\n"):
-            value = value[2:]
-        elif value.startswith(("\n", "\r")):
-            value = value[1:]
-        self.tokens.append(_Token(ML_STR, start, end, value))
+        self.tokens.append(_Token(ML_STR, start, end, _strip_first_newline(raw[3:-3])))
 
     def _finish(self, length: int) -> None:
         for interpolation, start in reversed(self._braces):
-            if interpolation:
+            if interpolation != _BRACE:
                 raise self.src.error(
                     "unterminated string interpolation: missing '}' and closing \"'\"", start
                 )
@@ -283,10 +329,10 @@ _BINARY_PRECEDENCE = {
 _LITERALS = {"true", "false", "null"}
 _BICEP_KEYWORDS = (
     "targetScope, metadata, param, var, resource, module, output, type, func, import, "
-    "extension, provider or assert"
+    "extension, provider, assert or test"
 )
-_PARAM_KEYWORDS = "using, extends, param, var, type or import"
-_NO_DECORATORS = {"targetScope", "using", "extends"}
+_PARAM_KEYWORDS = "using, extends, param, var, type, import or extensionConfig"
+_NO_DECORATORS = {"targetScope", "using", "extends", "extensionConfig"}
 
 
 class _Parser:
@@ -552,6 +598,7 @@ class _Parser:
         params = self.nested(True, lambda: self.lambda_params(opener, typed=True))
         return_type = self.type_expr()
         self.expect("=>", "'=>' and the function body")
+        self.skip_newlines()
         body = self.expression()
         return ast.Func(name=name.value, name_loc=name.loc, params=params,
                         return_type=return_type, body=body, loc=self.loc(start),
@@ -589,10 +636,16 @@ class _Parser:
         return tuple(symbols)
 
     def import_symbol(self) -> ast.ImportSymbol:
-        start = self.cur().start
+        tok = self.cur()
+        if tok.kind == STR:
+            # a symbol whose name is no identifier (`'x-y' as z`): the alias is required
+            written = self.plain_string("an imported symbol name")
+            self.expect_word("as")
+            return ast.ImportSymbol(name=written, alias=self.name("an alias"),
+                                    loc=self.loc(tok.start))
         name = self.name("an imported symbol name")
         alias = self.name("an alias") if self.accept_word("as") else None
-        return ast.ImportSymbol(name=name, alias=alias, loc=self.loc(start))
+        return ast.ImportSymbol(name=name, alias=alias, loc=self.loc(tok.start))
 
     def import_from(self) -> ast.String:
         self.expect_word("from")
@@ -617,6 +670,23 @@ class _Parser:
         condition = self.expression()
         return ast.Assert(name=name.value, name_loc=name.loc, condition=condition,
                           loc=self.loc(start), decorators=decorators)
+
+    def test(self, start: int, decorators: tuple[ast.Decorator, ...],
+             keyword: _Token) -> ast.Test:
+        name = self.name("a test name")
+        path = self.plain_string("the path of the file under test")
+        self.expect("=")
+        body = self.declaration_body("test")
+        return ast.Test(name=name.value, name_loc=name.loc, path=path, body=body,
+                        loc=self.loc(start), decorators=decorators)
+
+    def extension_config(self, start: int, decorators: tuple[ast.Decorator, ...],
+                         keyword: _Token) -> ast.ExtensionConfig:
+        name = self.name("an extension alias")
+        self.expect_word("with")
+        config = self.expression()
+        return ast.ExtensionConfig(name=name.value, name_loc=name.loc, config=config,
+                                   loc=self.loc(start))
 
     def using(self, start: int, decorators: tuple[ast.Decorator, ...],
               keyword: _Token) -> ast.Using:
@@ -644,14 +714,17 @@ class _Parser:
     def plain_string(self, what: str) -> ast.String:
         """A string literal without interpolation (paths, resource types)."""
         tok = self.cur()
-        if tok.kind == STR_HEAD:
+        if tok.kind in (STR_HEAD, ML_HEAD):
             raise self.src.error(f"{what} cannot use string interpolation", tok.start)
         tok = self.expect(STR, what)
         return ast.String(parts=(tok.value,) if tok.value else (),
                           loc=self.src.loc(tok.start, tok.end))
 
     def declaration_body(self, what: str) -> ast.Expr:
-        """The value of a resource or module: `{...}`, `if (c) {...}` or `[for ...]`."""
+        """The value of a resource or module: `{...}`, `if (c) {...}` or `[for ...]` (which
+        may start on the line after `=`)."""
+        if self.at(NL) and self.next_significant().kind in ("{", "[", ID):
+            self.skip_newlines()
         tok = self.cur()
         if tok.kind == "{":
             return self.object()
@@ -680,11 +753,15 @@ class _Parser:
 
     # -- decorators ---------------------------------------------------------------------
 
-    def decorators(self) -> tuple[ast.Decorator, ...]:
+    def decorators(self, item: bool = False) -> tuple[ast.Decorator, ...]:
+        """Decorators, each ended by a new line; on an `item` of a list written on one
+        line (`[@discriminator('type'), typeA | typeB, string]`, as `bicep format` writes
+        it) a comma ends it too."""
         found: list[ast.Decorator] = []
         while self.at("@"):
             found.append(self.decorator())
-            self.end_of_line("the decorator")
+            if not (item and self.accept(",")):
+                self.end_of_line("the decorator")
             self.skip_newlines()
         return tuple(found)
 
@@ -777,9 +854,11 @@ class _Parser:
 
         def parse() -> ast.Index:
             safe = self.accept("?") is not None
+            from_end = self.accept("^") is not None
             index = self.expression()
             self.expect_close("]", "the index", opener)
-            return ast.Index(base=base, index=index, safe=safe, loc=self.loc(start))
+            return ast.Index(base=base, index=index, safe=safe, from_end=from_end,
+                             loc=self.loc(start))
 
         return self.nested(True, parse)
 
@@ -788,7 +867,7 @@ class _Parser:
         kind = tok.kind
         if kind == ID:
             return self.identifier(tok)
-        if kind in (STR, STR_HEAD, ML_STR):
+        if kind in (STR, STR_HEAD, ML_STR, ML_HEAD):
             return self.string()
         if kind == INT:
             self.advance()
@@ -814,6 +893,7 @@ class _Parser:
             self.advance()
             self.advance()
             params = (ast.LambdaParam(name=value, loc=loc),)
+            self.skip_newlines()
             body = self.expression()
             return ast.Lambda(params=params, body=body, loc=self.loc(tok.start))
         if value in ("if", "for") and next_kind in ("(", ID):
@@ -856,6 +936,7 @@ class _Parser:
         opener = self.advance()
         params = self.nested(True, lambda: self.lambda_params(opener, typed=False))
         self.expect("=>")
+        self.skip_newlines()
         body = self.expression()
         return ast.Lambda(params=params, body=body, loc=self.loc(opener.start))
 
@@ -880,12 +961,13 @@ class _Parser:
             return ast.String(parts=(tok.value,) if tok.value else (), multiline=True,
                               loc=self.src.loc(tok.start, tok.end))
         parts: list[str | ast.Expr] = [tok.value] if tok.value else []
-        while tok.kind == STR_HEAD or tok.kind == STR_MID:
+        while tok.kind in (STR_HEAD, ML_HEAD, STR_MID):
             parts.append(self.nested(True, self.interpolation))
             tok = self.advance()
             if tok.value:
                 parts.append(tok.value)
-        return ast.String(parts=tuple(parts), loc=self.loc(first.start))
+        return ast.String(parts=tuple(parts), multiline=first.kind == ML_HEAD,
+                          loc=self.loc(first.start))
 
     def interpolation(self) -> ast.Expr:
         expr = self.expression()
@@ -943,7 +1025,7 @@ class _Parser:
             )
 
     def object_item(self) -> ast.ObjectProperty | ast.Spread | ast.Resource:
-        decorators = self.decorators()
+        decorators = self.decorators(item=True)
         tok = self.cur()
         start = tok.start
         if tok.kind == "...":
@@ -1043,7 +1125,18 @@ class _Parser:
                 type_ = ast.TypeNonNull(inner=type_, loc=self.loc(start))
             elif kind == ".":
                 self.advance()
+                star = self.accept("*")
+                if star is not None:  # `dict.*`: the type of additional properties
+                    name = ast.Name(value="*", loc=self.src.loc(star.start, star.end))
+                    type_ = ast.TypeAccess(base=type_, name=name, loc=self.loc(start))
+                    continue
                 name = self.name("a type property name")
+                if self.at("<") and isinstance(type_, ast.TypeRef) and not type_.args \
+                        and type_.namespace is None:
+                    # `sys.resourceInput<'T@v'>`: a generic type named with its namespace
+                    type_ = ast.TypeRef(name=name.value, args=self.generic_args(),
+                                        namespace=type_.name, loc=self.loc(start))
+                    continue
                 type_ = ast.TypeAccess(base=type_, name=name, loc=self.loc(start))
             else:
                 return type_
@@ -1065,7 +1158,7 @@ class _Parser:
             return self.type_name(tok)
         if kind in (STR, ML_STR):
             return self.string()
-        if kind == STR_HEAD:
+        if kind in (STR_HEAD, ML_HEAD):
             raise self.src.error("a string literal type cannot use interpolation", tok.start)
         if kind == INT or kind == "-":
             return self.type_int()
@@ -1089,11 +1182,13 @@ class _Parser:
             return ast.Null(loc=loc)
         if tok.value in ("true", "false"):
             return ast.Bool(value=tok.value == "true", loc=loc)
-        args: tuple[ast.TypeExpr, ...] = ()
-        if self.at("<"):
-            opener = self.advance()
-            args = self.nested(True, lambda: self.type_args(opener))
+        args = self.generic_args() if self.at("<") else ()
         return ast.TypeRef(name=tok.value, args=args, loc=self.loc(tok.start))
+
+    def generic_args(self) -> tuple[ast.TypeExpr, ...]:
+        """`<'Microsoft.Network/virtualNetworks@2023-04-01'>` after a generic type name."""
+        opener = self.advance()
+        return self.nested(True, lambda: self.type_args(opener))
 
     def type_args(self, opener: _Token) -> tuple[ast.TypeExpr, ...]:
         args = [self.type_expr()]
@@ -1127,7 +1222,7 @@ class _Parser:
         return ast.TypeObject(properties=tuple(members), loc=self.loc(opener.start))
 
     def type_property(self) -> ast.TypeProperty:
-        decorators = self.decorators()
+        decorators = self.decorators(item=True)
         tok = self.cur()
         start = tok.start
         key: ast.Name | ast.String
@@ -1153,7 +1248,7 @@ class _Parser:
         return ast.TypeTuple(items=tuple(items), loc=self.loc(opener.start))
 
     def tuple_item(self) -> ast.TypeTupleItem:
-        decorators = self.decorators()
+        decorators = self.decorators(item=True)
         start = self.cur().start
         type_ = self.type_expr()
         return ast.TypeTupleItem(type=type_, decorators=decorators, loc=self.loc(start))
@@ -1182,6 +1277,7 @@ _BICEP_STATEMENTS: dict[str, _BicepHandler] = {
     "extension": _Parser.extension,
     "provider": _Parser.extension,
     "assert": _Parser.assert_decl,
+    "test": _Parser.test,
 }
 _PARAM_STATEMENTS: dict[str, _ParamHandler] = {
     "using": _Parser.using,
@@ -1190,6 +1286,7 @@ _PARAM_STATEMENTS: dict[str, _ParamHandler] = {
     "var": _Parser.var,
     "type": _Parser.type_decl,
     "import": _Parser.param_import,
+    "extensionConfig": _Parser.extension_config,
 }
 
 

@@ -75,7 +75,9 @@ class Decorator(Node):
 class String(Node):
     """A string. `parts` alternates literal text (escapes decoded) and interpolated
     expressions, with empty literal text left out: `'a${b}c'` is `('a', Ident b, 'c')`,
-    `''` is `()`. A `'''multi-line'''` string is one literal part and never interpolates."""
+    `''` is `()`. A `'''multi-line'''` string (`multiline`) is one literal part; an
+    interpolated one (`$'''a${b}'''`, `$$'''a$${b}'''`) has parts like a single-quoted
+    string."""
 
     parts: tuple[str | Expr, ...]
     loc: Location
@@ -190,12 +192,14 @@ class PropertyAccess(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Index(Node):
-    """`base[index]`, or `base[?index]` when `safe`."""
+    """`base[index]`, or `base[?index]` when `safe`; `base[^index]` (`from_end`) counts
+    from the end (`[^1]` is the last item)."""
 
     base: Expr
     index: Expr
     loc: Location
     safe: bool = False
+    from_end: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -306,11 +310,14 @@ class For(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TypeRef(Node):
-    """A named type: `string`, `object`, a user type, `resourceInput<'T@v'>` (with args)."""
+    """A named type: `string`, `object`, a user type, `resourceInput<'T@v'>` (with args);
+    `sys.resourceInput<'T@v'>` has the `namespace` `sys` (a namespaced type without
+    arguments, `sys.string`, is a `TypeAccess`)."""
 
     name: str
     loc: Location
     args: tuple[TypeExpr, ...] = ()
+    namespace: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -390,7 +397,8 @@ class TypeTuple(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TypeAccess(Node):
-    """`base.name`: a property of a type or a namespaced type (`sys.string`)."""
+    """`base.name`: a property of a type or a namespaced type (`sys.string`); `base.*`
+    (name `*`) is the type of an object type's additional properties."""
 
     base: TypeExpr
     name: Name
@@ -539,11 +547,17 @@ class Func(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportSymbol(Node):
-    """`name` or `name as alias` in `import {...} from '...'`."""
+    """`name` or `name as alias` in `import {...} from '...'`; a symbol whose name is no
+    identifier is a `String` (`'x-y' as z`) and has an alias."""
 
-    name: Name
+    name: Name | String
     loc: Location
     alias: Name | None = None
+
+    @property
+    def text(self) -> str:
+        """The imported symbol's name."""
+        return self.name.value or ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -579,6 +593,30 @@ class Assert(Node):
     condition: Expr
     loc: Location
     decorators: tuple[Decorator, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Test(Node):
+    """`test name 'path' = {params: {...}}`: a test case of another Bicep file, run by
+    `bicep test`; it deploys nothing."""
+
+    name: str
+    name_loc: Location
+    path: String
+    body: Expr
+    loc: Location
+    decorators: tuple[Decorator, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtensionConfig(Node):
+    """`extensionConfig alias with {config}` in a `.bicepparam` file: the configuration of
+    an extension the template declares."""
+
+    name: str
+    name_loc: Location
+    config: Expr
+    loc: Location
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -682,10 +720,10 @@ TypeExpr: TypeAlias = (
 )
 Declaration: TypeAlias = (
     TargetScope | Metadata | Param | Var | Resource | Module | Output | TypeDecl | Func
-    | Import | Extension | Assert
+    | Import | Extension | Assert | Test
 )
 ParamDeclaration: TypeAlias = (
-    Using | Extends | Param | Var | Import | TypeDecl
+    Using | Extends | Param | Var | Import | TypeDecl | ExtensionConfig
 )
 
 

@@ -811,13 +811,23 @@ def _shallow_merge(args: list[Sourced], call: Call, frame: Frame) -> object:
 
 @_function("tryGet", 2, None, keeps_unknown=True)
 def _try_get(args: list[Sourced], call: Call, frame: Frame) -> object:
+    """`tryGet(x, 'a', 0, ...)`: null as soon as a step is missing (what Bicep's `x.?a[0]`
+    compiles to); a step `{value: n, fromEnd: true}` counts from the end (`[^n]`)."""
     current = args[0]
     for position in range(1, len(args)):
         data = _known(current)
         step = _known(args[position])
         if data is None:
             return None
-        if isinstance(data, dict) and isinstance(step, str):
+        count = _from_end_step(step) if isinstance(step, dict) else None
+        if count is not None:
+            if not isinstance(data, list):
+                raise ExpressionError(f"tryGet() cannot index {type_name(data)} from the "
+                                      "end", _offset(call, position))
+            if not 1 <= count <= len(data):
+                return None
+            current = data[len(data) - count]
+        elif isinstance(data, dict) and isinstance(step, str):
             key = lookup_key(data, step)
             if key is None:
                 return None
@@ -830,6 +840,35 @@ def _try_get(args: list[Sourced], call: Call, frame: Frame) -> object:
             raise ExpressionError(f"tryGet() cannot index {type_name(data)} with "
                                   f"{type_name(step)}", _offset(call, position))
     return current
+
+
+def _from_end_step(step: dict[str, Sourced]) -> int | None:
+    """`n` of a `tryGet` step `{value: n, fromEnd: true}`, else None."""
+    if set(step) != {"value", "fromEnd"} or step["fromEnd"].data is not True:
+        return None
+    value = step["value"].data
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@_function("indexFromEnd", 2)
+def _index_from_end(args: list[Sourced], call: Call, frame: Frame) -> object:
+    """`indexFromEnd(array, n)`: item `n` counted from the end (1 is the last)."""
+    items = _array(args, call, 0)
+    count = _integer(args, call, 1)
+    if not 1 <= count <= len(items):
+        raise ExpressionError(f"indexFromEnd() index {count} is outside the array (length "
+                              f"{len(items)})", _offset(call, 1))
+    return items[len(items) - count]
+
+
+@_function("tryIndexFromEnd", 2)
+def _try_index_from_end(args: list[Sourced], call: Call, frame: Frame) -> object:
+    """`tryIndexFromEnd(array, n)`: as `indexFromEnd`, null when out of range."""
+    if _known(args[0]) is None:
+        return None
+    items = _array(args, call, 0)
+    count = _integer(args, call, 1)
+    return items[len(items) - count] if 1 <= count <= len(items) else None
 
 
 @_function("min", 1, None)

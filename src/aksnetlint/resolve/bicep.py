@@ -548,8 +548,8 @@ class _FileScope:
         if decl.wildcard is not None:
             self.imports[decl.wildcard.value] = _Import(decl, None)
         for symbol in decl.symbols:
-            alias = symbol.alias or symbol.name
-            self.imports[alias.value] = _Import(decl, symbol.name.value)
+            alias = symbol.alias.value if symbol.alias is not None else symbol.text
+            self.imports[alias] = _Import(decl, symbol.text)
 
     def _declare_nested(self, chain: tuple[ast.Resource, ...]) -> None:
         body = chain[-1].object
@@ -1229,6 +1229,11 @@ class _LoopHandle(Handle):
     def value(self, loc: Location) -> Sourced:
         return Sourced([instance.handle().value(loc) for instance in self.instances], loc)
 
+    def length(self) -> int | None:
+        if self.instances and self.instances[0].position is None:
+            return None
+        return len(self.instances)
+
 
 class _NamespaceHandle(Handle):
     """`import * as ns from './x.bicep'`: `ns.variable`, `ns.function()`."""
@@ -1309,6 +1314,10 @@ class _Declared(Handle):
 
     def value(self, loc: Location) -> Sourced:
         return self.declared
+
+    def length(self) -> int | None:
+        data = self.declared.data
+        return len(data) if isinstance(data, list) else None
 
     def _inline_child(self) -> bool:
         path = self.path

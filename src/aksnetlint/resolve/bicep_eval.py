@@ -109,6 +109,10 @@ class Handle:
     def value(self, loc: Location) -> Sourced:
         raise Failure(f"{self.what} is not a value", loc)
 
+    def length(self) -> int | None:
+        """How many items indexing sees (a loop's instances); None when unknown."""
+        return None
+
 
 Function = Callable[[list[Sourced], Location], Sourced]
 
@@ -209,16 +213,22 @@ class Evaluator:
 
     def _property(self, expr: ast.PropertyAccess, env: Env) -> Sourced | Handle:
         base = self.ref(expr.base, env)
+        safe = expr.safe or safe_chain(expr.base)
         if isinstance(base, Handle):
-            return base.member(expr.name.value, expr.loc, expr.safe)
-        return member(base, expr.name.value, expr.loc, expr.safe)
+            return base.member(expr.name.value, expr.loc, safe)
+        return member(base, expr.name.value, expr.loc, safe)
 
     def _index(self, expr: ast.Index, env: Env) -> Sourced | Handle:
         base = self.ref(expr.base, env)
         position = self.value(expr.index, env)
+        safe = expr.safe or safe_chain(expr.base)
+        if expr.from_end:
+            position = from_end(base, position, expr.loc, safe)
+            if position.data is None:
+                return position
         if isinstance(base, Handle):
-            return base.index(position, expr.loc, expr.safe)
-        return index(base, position, expr.loc, expr.safe)
+            return base.index(position, expr.loc, safe)
+        return index(base, position, expr.loc, safe)
 
     # -- literals and containers -----------------------------------------------------------
 
@@ -481,6 +491,50 @@ class Evaluator:
             return self.value(lam.body, inner)
 
         return run
+
+
+def safe_chain(expr: ast.Expr) -> bool:
+    """Whether `expr` is an access chain with a safe step (`a.?b.c`, `a[?0].b`): every
+    later step of the chain is safe too, so the whole chain is null once one step is, as
+    the compiled template's `tryGet(a, 'b', 'c', ...)` is."""
+    while isinstance(expr, ast.PropertyAccess | ast.Index):
+        if expr.safe:
+            return True
+        expr = expr.base
+    return False
+
+
+def from_end(base: Sourced | Handle, position: Sourced, loc: Location, safe: bool
+             ) -> Sourced:
+    """The index that `base[^position]` reads, counted from the start (`[^1]` is the last
+    item); null (the result) when `safe` and `base` is null or too short. Unknown when the
+    length is."""
+    unknown = unknown_of(position)
+    if unknown is not None:
+        return Sourced(unknown, loc)
+    count = position.data
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise Failure(f"an index from the end must be an int, got {_type_name(count)}", loc)
+    if isinstance(base, Handle):
+        length = base.length()
+        if length is None:
+            return Sourced(Unresolved(f"index from the end of {base.what}, whose length is "
+                                      "known only at deployment"), loc)
+    else:
+        data = base.data
+        if isinstance(data, Unresolved | ResourceRef):
+            return Sourced(Unresolved("index from the end of an array known only at "
+                                      "deployment"), loc)
+        if data is None and safe:
+            return Sourced(None, loc)
+        if not isinstance(data, list):
+            raise Failure(f"cannot index {_type_name(data)} from the end", loc)
+        length = len(data)
+    if 1 <= count <= length:
+        return Sourced(length - count, loc)
+    if safe:
+        return Sourced(None, loc)
+    raise Failure(f"index ^{count} is outside the array (length {length})", loc)
 
 
 def loop_env(env: Env, loop: ast.For, item: Sourced, position: Sourced) -> dict[str, Sourced]:
