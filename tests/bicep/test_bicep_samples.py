@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import SHARED
 
 from aksnetlint.parsers.bicep import parse_bicep, parse_bicepparam
+from conftest import SHARED
 
 SAMPLES = SHARED / "oracles" / "bicep-samples"
 
