@@ -6,6 +6,7 @@ never stops the others.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -399,6 +400,7 @@ def _load_bicep_deployment(path: Path, param_file: Path | None, options: LoadOpt
                            loaded: Loaded, read: set[str]) -> None:
     from contextlib import suppress
 
+    from aksnetlint import budget
     from aksnetlint.normalise.arm import normalise_arm
     from aksnetlint.resolve.bicep import resolve_bicep
     from aksnetlint.sources import read_text, recording
@@ -416,7 +418,14 @@ def _load_bicep_deployment(path: Path, param_file: Path | None, options: LoadOpt
     if run is None:
         rel = relative(path, options.root)
         with recording() as reads:
-            resolution = resolve_bicep(path, rel, options.root, param_file)
+            try:
+                with budget.scope():  # each parameter file's deployment has its own budget
+                    resolution = resolve_bicep(path, rel, options.root, param_file)
+            except budget.BudgetExceeded as exc:
+                loaded.errors.append(FileError(exc.path or rel, exc.message, exc.line,
+                                               exc.column))
+                read.update(reads)
+                return
         run = (normalise_arm(resolution.resources, rel, format="bicep"),
                [file_error(e, rel) for e in resolution.errors], list(resolution.notes),
                dict(reads))
@@ -430,8 +439,40 @@ def _load_bicep_deployment(path: Path, param_file: Path | None, options: LoadOpt
     read.update(reads)
 
 
-LOADERS: dict[str, Callable[[Unit, LoadOptions], Loaded]] = {
-    "terraform": load_terraform,
-    "json": load_json,
-    "bicep": load_bicep,
+Loader = Callable[[Unit, LoadOptions], Loaded]
+
+
+def _within_budget(load: Loader) -> Loader:
+    """Run a loader on one unit inside a work budget of its own (`budget.scope`): a unit
+    that runs out of it, or nests too deeply for Python, becomes one positioned error;
+    the other units are unaffected."""
+
+    @functools.wraps(load)
+    def run(unit: Unit, options: LoadOptions) -> Loaded:
+        from aksnetlint import budget
+
+        try:
+            with budget.scope():
+                return load(unit, options)
+        except budget.BudgetExceeded as exc:
+            message, where = exc.message, (exc.path, exc.line, exc.column)
+        except RecursionError:
+            message, where = "nested too deeply to evaluate; not scanned", (None, None, None)
+        except MemoryError:
+            message, where = "out of memory while evaluating; not scanned", (None, None, None)
+        from aksnetlint.discover import called_folders
+
+        path = where[0] or relative(unit.path, options.root)
+        # its local modules are still part of it: not judged alone without its values
+        called = called_folders([unit]) if unit.format == "terraform" else set()
+        return Loaded(errors=[FileError(path, message, where[1], where[2])],
+                      files=len(unit.files), called=called)
+
+    return run
+
+
+LOADERS: dict[str, Loader] = {
+    "terraform": _within_budget(load_terraform),
+    "json": _within_budget(load_json),
+    "bicep": _within_budget(load_bicep),
 }

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aksnetlint import budget
 from aksnetlint.errors import AksnetlintError, EvaluationError, ParseError
 from aksnetlint.parsers.arm import ArmDocument, JsonPath, parse, parse_bytes
 from aksnetlint.resolve.arm_expressions import (
@@ -54,6 +55,7 @@ MAX_COPIES = 800
 """Azure's limit on the instances of one copy loop."""
 
 MAX_NESTED_DEPLOYMENTS = 16
+_VALUE_WORK = 8  # budget steps one JSON value costs (locating it, walking it)
 """Deepest chain of nested or linked deployments followed."""
 
 DEPLOYMENTS_TYPE = "microsoft.resources/deployments"
@@ -389,6 +391,7 @@ class _Resolver:
         if span is None:
             span = source.span(path)
         loc = source.location(*span)
+        budget.charge(_VALUE_WORK, loc, "template value")
         if isinstance(raw, str):
             return self.string(document, path, raw, scope, loc)
         if isinstance(raw, list):
@@ -441,9 +444,10 @@ class _Resolver:
         count = self.count(document, (*path, "count"), loop.get("count"), scope)
         if isinstance(count, Unresolved):
             return Sourced(count, loc)
-        return Sourced([self.value(document, (*path, "input"), loop["input"],
-                                   scope.with_copy(name, position))
-                        for position in range(count)], loc)
+        built = [self.value(document, (*path, "input"), loop["input"],
+                            scope.with_copy(name, position)) for position in range(count)]
+        budget.value(built, loc, "copy loop")
+        return Sourced(built, loc)
 
     def count(self, document: ArmDocument, path: JsonPath, raw: Any,
               scope: _Scope) -> int | Unresolved:

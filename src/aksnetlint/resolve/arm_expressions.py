@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 
+from aksnetlint import budget
 from aksnetlint.errors import EvaluationError
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
@@ -326,6 +327,7 @@ class Frame:
 
 def evaluate(node: Node, frame: Frame) -> Sourced:
     """The value of an expression AST (see the module docstring)."""
+    budget.step(frame.loc, node)
     if isinstance(node, StringLiteral | IntLiteral | Constant):
         return Sourced(node.value, frame.loc)
     if isinstance(node, Call):

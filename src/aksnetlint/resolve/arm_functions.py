@@ -30,6 +30,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from aksnetlint import budget
 from aksnetlint.resolve.arm_expressions import (
     FULL_REFERENCE,
     Call,
@@ -104,8 +105,11 @@ def _function(name: str, low: int, high: int | None = -1, *,
                     unknown = unknown_of(arg)
                     if unknown is not None:
                         return Sourced(unknown, frame.loc)
+            budget.charge(budget.tree_size(args), frame.loc, call)  # it walks its inputs
             try:
-                return _result(impl(args, call, frame), frame)
+                result = _result(impl(args, call, frame), frame)
+                budget.value(result.data, frame.loc, call)
+                return result
             except _Unknown as exc:
                 return Sourced(exc.unresolved, frame.loc)
 
@@ -919,6 +923,7 @@ def composite_format(template: str, values: list[Any], call: Call) -> str:
                                   _offset(call, 0))
         text = _format_value(values[position], match.group(3))
         width = int(match.group(2) or 0)
+        budget.fits(abs(width), "format()")
         return text.ljust(-width) if width < 0 else text.rjust(width)
 
     return _FORMAT_ITEM.sub(substitute, template)
@@ -940,6 +945,7 @@ def _format_value(value: Any, spec: str | None) -> str:
 
 def _standard_number(value: int | float, letter: str, digits: str) -> str:
     precision = int(digits) if digits else None
+    budget.fits(precision or 0, "format()")
     kind = letter.upper()
     if kind == "D" and isinstance(value, int):
         text = str(abs(value)).rjust(precision or 0, "0")
@@ -1000,7 +1006,9 @@ def _replace(args: list[Sourced], call: Call, frame: Frame) -> object:
     old = _text(args, call, 1)
     if not old:
         raise ExpressionError("replace() cannot replace an empty string", _offset(call, 1))
-    return _text(args, call, 0).replace(old, _text(args, call, 2))
+    text, new = _text(args, call, 0), _text(args, call, 2)
+    budget.fits(len(text) + text.count(old) * max(len(new) - len(old), 0), "replace()")
+    return text.replace(old, new)
 
 
 @_function("toLower", 1)
@@ -1069,7 +1077,9 @@ def _pad_left(args: list[Sourced], call: Call, frame: Frame) -> object:
     fill = _text(args, call, 2) if len(args) == 3 else " "
     if len(fill) != 1:
         raise ExpressionError("padLeft() padding must be one character", _offset(call, 2))
-    return display(value).rjust(_integer(args, call, 1), fill)
+    width = _integer(args, call, 1)
+    budget.fits(width, "padLeft()")
+    return display(value).rjust(width, fill)
 
 
 # ---------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from aksnetlint import budget
 from aksnetlint.errors import ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.resolve import arm_expressions as arm
@@ -173,6 +174,7 @@ class Evaluator:
     def value(self, expr: ast.Expr, env: Env) -> Sourced:
         """The value of `expr`; `Failure` on a template error."""
         self.budget.tick(expr.loc)
+        budget.step(expr.loc, expr)
         method = _VALUE_METHODS.get(type(expr))
         if method is not None:
             return method(self, expr, env)
@@ -340,6 +342,7 @@ class Evaluator:
                 if not keep:
                     continue
             items.append(placed(self.value(expr.body, inner), expr.body.loc))
+        budget.value(items, expr.loc, "loop")
         return Sourced(items, expr.loc)
 
     def condition(self, expr: ast.Expr, env: Env) -> bool | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from aksnetlint import budget
 from aksnetlint.errors import AksnetlintError, EvaluationError, ParseError
 from aksnetlint.parsers import hcl_ast as ast
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
@@ -33,6 +34,8 @@ MAX_INSTANCES = 1000
 _LABELS = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1, "locals": 0,
            "provider": 1}
 MAX_EVAL_DEPTH = 150
+_INSTANCE_WORK = 64  # budget steps a resource or module instance costs beyond its expressions
+_BUILDERS = (ast.Template, ast.TupleExpr, ast.ObjectExpr, ast.ForExpr, ast.Call)
 
 # Attributes Terraform computes at apply time for every resource; never written.
 _UNKNOWN_PREFIXES = ("data",)
@@ -226,6 +229,7 @@ class ModuleEvaluator:
                                    else block.loc)
         result = []
         for instance in instances:
+            budget.charge(_INSTANCE_WORK, block.loc, "module instance")
             if isinstance(loaded, Unresolved):
                 result.append(_Child(instance.key, None, loaded, instance.present))
                 continue
@@ -298,6 +302,7 @@ class ModuleEvaluator:
         return Sourced(outputs, loc)
 
     def _resolved(self, res: _Resource, instance: _Instance) -> ResolvedResource:
+        budget.charge(_INSTANCE_WORK, res.block.loc, "resource instance")
         body = self.evaluate_body(res.block.body, instance.scope, res.address, instance.key)
         address = self.prefix + res.address + _key_suffix(instance.key)
         name_value = body.data.get("name") if isinstance(body.data, dict) else None
@@ -416,9 +421,13 @@ class ModuleEvaluator:
         """Evaluate an expression; never raises for unknown values (they are `Unresolved`)."""
         if len(self._stack) > MAX_EVAL_DEPTH:
             return Sourced(Unresolved("expression nested too deep", expr.loc), expr.loc)
+        budget.step(expr.loc, expr)
         self._stack.append(expr)
         try:
-            return self._evaluate(expr, scope, constant)
+            result = self._evaluate(expr, scope, constant)
+            if isinstance(expr, _BUILDERS):  # a new string or collection: its size counts
+                budget.value(result.data, expr.loc, expr)
+            return result
         except EvaluationError as exc:
             return Sourced(Unresolved(exc.message, expr.loc), expr.loc)
         finally:
@@ -529,6 +538,7 @@ class ModuleEvaluator:
                 result = functions.evaluate_can(thunks[0]) if thunks else Unresolved("can()")
             return sourced(result, expr.loc)
         args = [self.evaluate(arg, scope, constant) for arg in expr.args]
+        budget.charge(budget.tree_size(args), expr.loc, expr)  # a function walks its inputs
         plain = [to_plain(a) for a in args]
         if expr.expand_last and plain:
             last = plain.pop()

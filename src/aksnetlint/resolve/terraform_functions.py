@@ -33,16 +33,15 @@ import json
 import math
 import re
 import unicodedata
-import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import NamedTuple, TypeAlias
 
-from aksnetlint import netmath
+from aksnetlint import budget, netmath
 from aksnetlint.errors import EvaluationError
+from aksnetlint.resolve import terraform_regex as regex
 from aksnetlint.values import ResourceRef, Unresolved
 
 Number: TypeAlias = int | float
@@ -992,28 +991,32 @@ def _fn_replace(args: list[object]) -> object:
     search = _to_str(args[1], "substr")
     replacement = _to_str(args[2], "replace")
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
-        pattern = _re2_compile(search[1:-1], text)
-        return _go_replace_all(pattern, text, replacement)
+        return regex.replace_all(_regex(search[1:-1]), text, replacement)
+    budget.fits(len(text) + text.count(search) * max(len(replacement) - len(search), 0),
+                "replace()")
     return text.replace(search, replacement)
 
 
+def _regex(pattern: str) -> regex.Regex:
+    try:
+        return regex.compile(pattern)
+    except regex.RegexError as exc:
+        raise _Failure(f"invalid regular expression: {exc}") from None
+
+
 def _fn_regex(args: list[object]) -> object:
-    pattern_text = _to_str(args[0], "pattern")
+    pattern = _regex(_to_str(args[0], "pattern"))
     text = _to_str(args[1], "string")
-    pattern = _re2_compile(pattern_text, text)
-    shape = _capture_shape(pattern)
-    match = pattern.search(text)
+    match = regex.search(pattern, text)
     if match is None:
         raise _Failure("pattern did not match any part of the given string")
-    return _capture_value(match, shape)
+    return regex.capture_value(match, pattern)
 
 
 def _fn_regexall(args: list[object]) -> object:
-    pattern_text = _to_str(args[0], "pattern")
+    pattern = _regex(_to_str(args[0], "pattern"))
     text = _to_str(args[1], "string")
-    pattern = _re2_compile(pattern_text, text)
-    shape = _capture_shape(pattern)
-    return [_capture_value(match, shape) for match in _go_find_all(pattern, text)]
+    return [regex.capture_value(match, pattern) for match in regex.find_all(pattern, text)]
 
 
 # -- format ---------------------------------------------------------------------------------
@@ -1086,6 +1089,7 @@ def _parse_verb(spec: str, offset: int, next_arg: int) -> tuple[_Verb, int, int]
         precision=int(precision[1:] or "0") if precision else None,
         mode=match["mode"],
     )
+    budget.fits(max(verb.width or 0, verb.precision or 0), "format()")
     arg_number = int(match["index"]) if match["index"] else next_arg
     return verb, arg_number, match.end()
 
@@ -1328,324 +1332,6 @@ def _fn_jsondecode(args: list[object]) -> object:
     except RecursionError:
         raise _unknown("JSON nested too deeply") from None
     return _plain_json(decoded)
-
-
-# -- regular expressions (RE2 as Go runs it, on Python's re) -------------------------------
-
-_MAX_REPEAT = 1000
-_RE2_SPACE = "\\t\\n\\f\\r "
-_POSIX_CLASSES = {
-    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ",
-    "cntrl": "\\x00-\\x1f\\x7f", "digit": "0-9", "graph": "!-~", "lower": "a-z",
-    "print": " -~", "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z",
-    "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f",
-}
-_PLAIN_ESCAPES = frozenset("afnrtvdDwWbBA")
-_UNSUPPORTED_ESCAPES = frozenset("pPQECx")
-_FLAG_GROUP = re.compile(r"\(\?([imsU]*)(?:-([imsU]*))?([:)])")
-_REPEAT = re.compile(r"\{([0-9]*)(?:(,)([0-9]*))?\}")
-_PERL_ONLY_GROUPS = ("(?=", "(?!", "(?<=", "(?<!", "(?#", "(?>", "(?P=", "(?(", "(?P>")
-
-
-@dataclass(slots=True)
-class _Translation:
-    """State of an RE2 -> Python rewrite; `multiline` is a stack, one entry per group."""
-
-    pattern: str
-    out: list[str] = field(default_factory=list)
-    position: int = 0
-    multiline: list[bool] = field(default_factory=lambda: [False])
-    ignore_case: bool = False
-
-
-def _re2_compile(pattern: str, subject: str) -> re.Pattern[str]:
-    compiled, ignore_case = _re2_compile_cached(pattern)
-    if ignore_case and not (pattern.isascii() and subject.isascii()):
-        raise _unknown("case-insensitive matching of non-ASCII text (RE2 folds Unicode)")
-    return compiled
-
-
-@lru_cache(maxsize=256)
-def _re2_compile_cached(pattern: str) -> tuple[re.Pattern[str], bool]:
-    state = _Translation(pattern)
-    _translate(state)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            compiled = re.compile("".join(state.out), re.ASCII)
-        except (re.error, Warning) as exc:
-            raise _unknown(f"regular expression {pattern!r} is not supported here: {exc}") from None
-    return compiled, state.ignore_case
-
-
-def _translate(state: _Translation) -> None:
-    """Rewrite an RE2 pattern into an equivalent Python pattern; `_Failure` for syntax RE2
-    rejects, `_Unknown` for RE2 syntax Python cannot express."""
-    handlers: dict[str, Callable[[_Translation], None]] = {
-        "\\": _translate_escape,
-        "[": _translate_class,
-        "(": _translate_group,
-        ")": _translate_group_end,
-        "$": _translate_dollar,
-        "{": _translate_brace,
-    }
-    while state.position < len(state.pattern):
-        char = state.pattern[state.position]
-        handler = handlers.get(char)
-        if handler is not None:
-            handler(state)
-            continue
-        if char in "*+?" and state.pattern.startswith("+", state.position + 1):
-            raise _Failure(f"invalid regular expression: bad repetition operator {char}+")
-        state.out.append(char)
-        state.position += 1
-
-
-def _translate_escape(state: _Translation) -> None:
-    pattern, position = state.pattern, state.position
-    if position + 1 >= len(pattern):
-        raise _Failure("invalid regular expression: trailing backslash at end of expression")
-    char = pattern[position + 1]
-    state.position += 2
-    if char == "x" and re.fullmatch(r"[0-9A-Fa-f]{2}", pattern[position + 2 : position + 4]):
-        state.out.append(pattern[position : position + 4])
-        state.position += 2
-    elif char == "z":
-        state.out.append("\\Z")
-    elif char == "s":
-        state.out.append(f"[{_RE2_SPACE}]")
-    elif char == "S":
-        state.out.append(f"[^{_RE2_SPACE}]")
-    elif char in _PLAIN_ESCAPES or not char.isalnum():
-        state.out.append("\\" + char)
-    elif char in _UNSUPPORTED_ESCAPES or char.isdigit():  # octal or a backreference
-        raise _unknown(f"RE2 escape \\{char} is not supported here")
-    else:
-        raise _Failure(f"invalid regular expression: invalid escape sequence \\{char}")
-
-
-def _translate_class(state: _Translation) -> None:
-    pattern = state.pattern
-    position = state.position + 1
-    out = ["["]
-    if pattern.startswith("^", position):
-        out.append("^")
-        position += 1
-    first = True
-    while position < len(pattern) and (pattern[position] != "]" or first):
-        piece, position = _class_item(pattern, position)
-        out.append(piece)
-        first = False
-    if position >= len(pattern):
-        raise _Failure("invalid regular expression: missing closing ]")
-    out.append("]")
-    state.out.append("".join(out))
-    state.position = position + 1
-
-
-def _class_item(pattern: str, position: int) -> tuple[str, int]:
-    char = pattern[position]
-    if pattern.startswith("[:", position):
-        end = pattern.find(":]", position + 2)
-        name = pattern[position + 2 : end] if end > 0 else ""
-        if name not in _POSIX_CLASSES:
-            raise _unknown(f"POSIX class in {pattern!r} is not supported here")
-        return _POSIX_CLASSES[name], end + 2
-    if char == "\\":
-        escaped = pattern[position + 1 : position + 2]
-        if escaped == "s":
-            return _RE2_SPACE, position + 2
-        if escaped == "x" or (escaped.isalpha() and escaped not in "afnrtvdDwW"):
-            raise _unknown(f"escape \\{escaped} inside a character class is not supported here")
-        return pattern[position : position + 2], position + 2
-    if char in "[&|~":
-        return "\\" + char, position + 1
-    return char, position + 1
-
-
-def _translate_group(state: _Translation) -> None:
-    pattern, position = state.pattern, state.position
-    current = state.multiline[-1]
-    if pattern.startswith(_PERL_ONLY_GROUPS, position):
-        raise _Failure("invalid regular expression: invalid or unsupported Perl syntax")
-    if pattern.startswith("(?<", position):  # RE2's (?<name>...) is Python's (?P<name>...)
-        state.out.append("(?P<")
-        state.multiline.append(current)
-        state.position += 3
-        return
-    if pattern.startswith("(?P<", position) or not pattern.startswith("(?", position):
-        state.multiline.append(current)
-        state.out.append("(")
-        state.position += 1
-        return
-    _translate_flags(state, current)
-
-
-def _translate_flags(state: _Translation, current: bool) -> None:
-    match = _FLAG_GROUP.match(state.pattern, state.position)
-    if match is None:
-        raise _Failure("invalid regular expression: invalid or unsupported Perl syntax")
-    on, off, end = match.group(1), match.group(2) or "", match.group(3)
-    if "U" in on + off:
-        raise _unknown("RE2's ungreedy flag U is not supported here")
-    state.ignore_case = state.ignore_case or "i" in on
-    multiline = (current or "m" in on) and "m" not in off
-    if end == ":":
-        state.multiline.append(multiline)
-    elif state.position == 0 and not off:
-        state.multiline[-1] = multiline
-    else:
-        raise _unknown("inline flags after the start of a pattern are not supported here")
-    state.out.append(match.group(0))
-    state.position = match.end()
-
-
-def _translate_group_end(state: _Translation) -> None:
-    if len(state.multiline) > 1:
-        state.multiline.pop()
-    state.out.append(")")
-    state.position += 1
-
-
-def _translate_dollar(state: _Translation) -> None:
-    state.out.append("$" if state.multiline[-1] else "\\Z")
-    state.position += 1
-
-
-def _translate_brace(state: _Translation) -> None:
-    match = _REPEAT.match(state.pattern, state.position)
-    if match is not None and match.group(1) == "" and match.group(2):
-        raise _unknown("'{,n}' is a literal in RE2 but a repetition in Python")
-    if match is None or not match.group(1):
-        state.out.append("\\{")  # a literal brace in RE2
-        state.position += 1
-        return
-    bounds = [int(match.group(1))] + ([int(match.group(3))] if match.group(3) else [])
-    if max(bounds) > _MAX_REPEAT:
-        raise _Failure(f"invalid regular expression: invalid repeat count {match.group(0)}")
-    if state.pattern.startswith("+", match.end()):
-        raise _Failure(f"invalid regular expression: bad repetition operator {match.group(0)}+")
-    state.out.append(match.group(0))
-    state.position = match.end()
-
-
-def _go_find_all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """Go's FindAll: successive non-overlapping matches; an empty match right after the
-    previous match is skipped."""
-    matches: list[re.Match[str]] = []
-    position, previous_end = 0, -1
-    while position <= len(text):
-        match = pattern.search(text, position)
-        if match is None:
-            break
-        accept = True
-        if match.end() == position:  # an empty match here
-            accept = match.start() != previous_end
-            position += 1
-        else:
-            position = match.end()
-        previous_end = match.end()
-        if accept:
-            matches.append(match)
-    return matches
-
-
-def _go_replace_all(pattern: re.Pattern[str], text: str, template: str) -> str:
-    """Go's Regexp.ReplaceAllString, `$1`/`${name}` expansion included."""
-    out: list[str] = []
-    search, last_end = 0, 0
-    while search <= len(text):
-        match = pattern.search(text, search)
-        if match is None:
-            break
-        out.append(text[last_end : match.start()])
-        if match.end() > last_end or match.start() == 0:
-            out.append(_go_expand(template, match))
-        last_end = match.end()
-        width = 1 if search < len(text) else 0
-        if search + width > match.end():
-            search += width
-        elif search + 1 > match.end():
-            search += 1
-        else:
-            search = match.end()
-    out.append(text[last_end:])
-    return "".join(out)
-
-
-def _go_expand(template: str, match: re.Match[str]) -> str:
-    out: list[str] = []
-    position = 0
-    while position < len(template):
-        dollar = template.find("$", position)
-        if dollar < 0:
-            out.append(template[position:])
-            break
-        out.append(template[position:dollar])
-        if template.startswith("$$", dollar):
-            out.append("$")
-            position = dollar + 2
-            continue
-        name, consumed = _template_name(template, dollar + 1)
-        if name is None:
-            out.append("$")
-            position = dollar + 1
-            continue
-        out.append(_group_text(match, name))
-        position = dollar + 1 + consumed
-    return "".join(out)
-
-
-def _is_name_char(char: str) -> bool:
-    return char.isalpha() or unicodedata.category(char) == "Nd" or char == "_"
-
-
-def _template_name(template: str, start: int) -> tuple[str | None, int]:
-    braced = template.startswith("{", start)
-    position = start + 1 if braced else start
-    end = position
-    while end < len(template) and _is_name_char(template[end]):
-        end += 1
-    if end == position:
-        return None, 0
-    if braced:
-        if not template.startswith("}", end):
-            return None, 0
-        return template[position:end], end + 1 - start
-    return template[position:end], end - start
-
-
-_MAX_GROUP_NUMBER = 10**8
-
-
-def _group_text(match: re.Match[str], name: str) -> str:
-    number = int(name) if name.isascii() and name.isdigit() else -1
-    if (name.startswith("0") and len(name) > 1) or number >= _MAX_GROUP_NUMBER:
-        number = -1
-    group: str | None = None
-    if 0 <= number <= (match.re.groups):
-        group = match.group(number)
-    elif number < 0 and name in match.re.groupindex:
-        group = match.group(name)
-    return group or ""
-
-
-def _capture_shape(pattern: re.Pattern[str]) -> str:
-    if pattern.groups == 0:
-        return "none"
-    if not pattern.groupindex:
-        return "list"
-    if len(pattern.groupindex) == pattern.groups:
-        return "map"
-    raise _Failure("invalid regular expression: can't mix both named and unnamed capture groups")
-
-
-def _capture_value(match: re.Match[str], shape: str) -> object:
-    if shape == "none":
-        return match.group(0)
-    if shape == "list":
-        return list(match.groups())
-    return {name: match.group(name) for name in sorted(match.re.groupindex)}
 
 
 # -- the table ------------------------------------------------------------------------------
