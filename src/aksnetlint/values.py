@@ -28,10 +28,13 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Unresolved:
-    """A value that cannot be known from the scanned files, and why."""
+    """A value that cannot be known from the scanned files, and why. `not_null`: the
+    value is known not to be null (Terraform refines the result of most functions, of
+    templates and operators so), so `x != null` is decided even though `x` is not."""
 
     reason: str
     location: Location | None = None
+    not_null: bool = False
 
     def __str__(self) -> str:
         return f"<unresolved: {self.reason}>"

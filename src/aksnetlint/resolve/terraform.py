@@ -18,7 +18,9 @@ from pathlib import Path
 from aksnetlint import budget
 from aksnetlint.errors import AksnetlintError, EvaluationError, ParseError
 from aksnetlint.parsers import hcl_ast as ast
+from aksnetlint.resolve import terraform_types as types
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
+from aksnetlint.resolve.terraform_types import ResourceObject as _ResourceObject
 from aksnetlint.values import (
     Location,
     ResourceRef,
@@ -168,16 +170,63 @@ class ModuleEvaluator:
                 for name, value in values.items():
                     given[name] = sourced(value, Location(path, 1, 1))
         for name, block in self.variables.items():
-            if name in given:
-                self.var_values[name] = given[name]
-                continue
-            default = block.body.attributes.get("default")
+            self.var_values[name] = self._variable_value(name, block, given.get(name))
+
+    def _variable_value(self, name: str, block: ast.Block, given: Sourced | None) -> Sourced:
+        """A variable's value converted to its type: the given value (tfvars or the caller's
+        argument), else its default; Terraform's error when the value does not convert."""
+        attrs = block.body.attributes
+        var_type = types.ANY
+        if "type" in attrs:
+            try:
+                var_type = types.parse_type(attrs["type"].value, self._evaluate_constant)
+            except types.TypeSyntaxError as exc:
+                self.resolution.errors.append(exc)
+        default: Sourced | None = None
+        default_attr = attrs.get("default")
+        if default_attr is not None:
+            default = self._evaluate_constant(default_attr.value)
+            try:
+                default = types.convert(default, var_type)
+            except types.ConversionError as exc:
+                loc = default_attr.loc
+                message = (f"Invalid default value for variable: This default value is not "
+                           f"compatible with the variable's type constraint: {exc}.")
+                self.resolution.errors.append(EvaluationError(message, loc.path, loc.line,
+                                                              loc.column))
+                default = Sourced(Unresolved(message, loc), loc)
+        nullable = attrs.get("nullable")
+        not_null = nullable is not None and isinstance(nullable.value, ast.Literal) and \
+            nullable.value.value is False
+        if given is not None and given.data is None and not_null:
+            if default is None:
+                return self._variable_error(name, block, "The given value is null, but "
+                                            f"{self._variable_address(name)} does not accept "
+                                            "null", given.at or given.loc)
+            given = None
+        if given is None:
             if default is not None:
-                self.var_values[name] = self._evaluate_constant(default.value)
-            else:
-                self.var_values[name] = Sourced(
-                    Unresolved(f"variable '{name}' has no default and no value in a tfvars file",
-                               block.loc), block.loc)
+                return default
+            return Sourced(Unresolved(f"variable '{name}' has no default and no value in a "
+                                      "tfvars file", block.loc), block.loc)
+        try:
+            return types.convert(given, var_type)
+        except types.ConversionError as exc:
+            return self._variable_error(
+                name, block, f"The given value is not suitable for "
+                f"{self._variable_address(name)} declared at {block.loc.path}:"
+                f"{block.loc.line}: {exc}", given.at or given.loc or block.loc)
+
+    def _variable_address(self, name: str) -> str:
+        return f"{self.prefix}var.{name}"
+
+    def _variable_error(self, name: str, block: ast.Block, reason: str,
+                        loc: Location | None) -> Sourced:
+        where = loc or block.loc
+        message = f"Invalid value for input variable: {reason}."
+        self.resolution.errors.append(EvaluationError(message, where.path, where.line,
+                                                      where.column))
+        return Sourced(Unresolved(message, where), where)
 
     def _evaluate_constant(self, expr: ast.Expr) -> Sourced:
         """tfvars values and defaults may not refer to anything: evaluate without a scope."""
@@ -451,7 +500,12 @@ class ModuleEvaluator:
             cond = ev(expr.cond, scope, constant)
             if isinstance(cond.data, bool):
                 return ev(expr.if_true if cond.data else expr.if_false, scope, constant)
-            return _unknown(cond, "condition", expr.loc)
+            # both branches decide whether the unknown result may be null
+            branches = (ev(expr.if_true, scope, constant), ev(expr.if_false, scope, constant))
+            if all(b.data is None for b in branches):
+                return branches[0]  # both outcomes are null: so is the result
+            return _unknown(cond, "condition", expr.loc,
+                            not_null=all(_is_not_null(b) for b in branches))
         if isinstance(expr, ast.Binary):
             return _binary(expr, ev(expr.left, scope, constant), ev(expr.right, scope, constant))
         if isinstance(expr, ast.Unary):
@@ -474,7 +528,7 @@ class ModuleEvaluator:
             value = self.evaluate(part, scope, constant)
             rendered = _to_string(value.data)
             if rendered is None:
-                return _unknown(value, "interpolation", expr.loc)
+                return _unknown(value, "interpolation", expr.loc, not_null=True)
             text.append(rendered)
         return Sourced("".join(text), expr.loc)
 
@@ -528,12 +582,17 @@ class ModuleEvaluator:
 
     def _call(self, expr: ast.Call, scope: dict[str, Sourced], constant: bool) -> Sourced:
         from aksnetlint.resolve import terraform_functions as functions
+        from aksnetlint.resolve.terraform_provenance import resource_result
 
         name = expr.name.removeprefix("provider::")
         if name in functions.LAZY_FUNCTIONS:
-            thunks = [self._thunk(arg, scope, constant) for arg in expr.args]
+            ran: list[tuple[object, Sourced]] = []
+            thunks = [self._thunk(arg, scope, constant, ran) for arg in expr.args]
             if name == "try":
                 result = functions.evaluate_try(thunks)
+                for plain_value, value in ran:
+                    if plain_value is result:
+                        return value
             else:
                 result = functions.evaluate_can(thunks[0]) if thunks else Unresolved("can()")
             return sourced(result, expr.loc)
@@ -542,23 +601,30 @@ class ModuleEvaluator:
         plain = [to_plain(a) for a in args]
         if expr.expand_last and plain:
             last = plain.pop()
-            if not isinstance(last, list):
-                return _unknown(args[-1], f"{name}(...)", expr.loc)
+            spread = args.pop()
+            if not isinstance(last, list) or not isinstance(spread.data, list):
+                return _unknown(spread, f"{name}(...)", expr.loc)
             plain.extend(last)
+            args.extend(spread.data)
         result = functions.call(name, plain)
+        if isinstance(result, Unresolved) and not functions.is_failure(result) and \
+                _refined_not_null(name, plain):
+            result = replace(result, not_null=True)
         if isinstance(result, Sourced):
             return result
-        return sourced(result, expr.loc)
+        return resource_result(name, result, args, plain, expr.loc)
 
-    def _thunk(self, arg: ast.Expr, scope: dict[str, Sourced],
-               constant: bool) -> Callable[[], object]:
+    def _thunk(self, arg: ast.Expr, scope: dict[str, Sourced], constant: bool,
+               ran: list[tuple[object, Sourced]]) -> Callable[[], object]:
         def run() -> object:
             value = self.evaluate(arg, scope, constant)
             unknown = find_unresolved(value)
             if unknown is not None and isinstance(value.data, Unresolved) and \
                     unknown.reason.startswith(("no attribute", "no element", "no key")):
                 raise EvaluationError(unknown.reason)
-            return to_plain(value)
+            plain = to_plain(value)
+            ran.append((plain, value))
+            return plain
 
         return run
 
@@ -747,14 +813,6 @@ def _nested_blocks(address: str, name: str, value: Sourced) -> Sourced:
     return Sourced(blocks, value.loc, value.at)
 
 
-class _ResourceObject(dict[str, Sourced]):
-    """The value of a resource reference: its written attributes, by name."""
-
-    def __init__(self, address: str, attributes: dict[str, Sourced]) -> None:
-        super().__init__(attributes)
-        self.address = address
-
-
 def _flatten(expr: ast.Expr) -> tuple[ast.Expr, list[str | ast.Expr]]:
     ops: list[str | ast.Expr] = []
     node = expr
@@ -798,16 +856,43 @@ def _iterate(value: Sourced, keep_list_index: bool = False) -> list[tuple[Source
     return None
 
 
-def _unknown(value: Sourced, what: str, loc: Location) -> Sourced:
+def _unknown(value: Sourced, what: str, loc: Location, not_null: bool = False) -> Sourced:
+    """The unknown result of an operation on `value` (which is or holds the unknown that
+    decides it); `not_null` where Terraform knows the result is not null (functions,
+    templates, operators)."""
+    data = value.data
+    if isinstance(data, ResourceRef):
+        return Sourced(Unresolved(f"{data} is known only after apply", loc, not_null), loc)
+    found = data if isinstance(data, Unresolved) else find_unresolved(value)
+    if found is None:
+        found = Unresolved(f"{what}: unexpected {type(data).__name__}", loc)
+    if found.not_null != not_null:
+        found = replace(found, not_null=not_null)
+    return Sourced(found, loc)
+
+
+# Functions whose unknown result Terraform does not refine as "not null" (they may return
+# null, or pass an argument through); every other function's result is never null.
+_MAY_RETURN_NULL = frozenset({
+    "can", "csvdecode", "element", "ephemeralasnull", "issensitive", "jsondecode", "lookup",
+    "nonsensitive", "one", "strcontains", "timeadd", "tobool", "tolist", "tomap", "tonumber",
+    "toset", "tostring", "try", "yamldecode", "yamlencode", "zipmap", "sensitive", "type",
+})
+
+
+def _refined_not_null(name: str, args: list[object]) -> bool:
+    if name in _MAY_RETURN_NULL:
+        return False
+    if name == "flatten":  # flatten of a wholly unknown list is not refined
+        return bool(args) and isinstance(args[0], list)
+    return True
+
+
+def _is_not_null(value: Sourced) -> bool:
     data = value.data
     if isinstance(data, Unresolved):
-        return Sourced(data, loc)
-    if isinstance(data, ResourceRef):
-        return Sourced(Unresolved(f"{data} is known only after apply", loc), loc)
-    found = find_unresolved(value)
-    if found is not None:
-        return Sourced(found, loc)
-    return Sourced(Unresolved(f"{what}: unexpected {type(data).__name__}", loc), loc)
+        return data.not_null
+    return data is not None and not isinstance(data, ResourceRef)
 
 
 def _to_string(value: object) -> str | None:
@@ -838,17 +923,49 @@ def _number(value: object) -> int | float | None:
     return None
 
 
-def _binary(expr: ast.Binary, left: Sourced, right: Sourced) -> Sourced:
-    a, b, op, loc = left.data, right.data, expr.op, expr.loc
-    for side in (left, right):
+def _equality(left: Sourced, right: Sourced) -> bool | Sourced:
+    """cty's `==`: whether two values are equal, or the unknown value that leaves it open.
+    A null and a non-null value differ even when the other holds unknowns; collections of
+    different lengths or attribute names differ; elements are compared in order, and the
+    first that is unknown leaves the whole comparison unknown (as cty does)."""
+    a, b = left.data, right.data
+    for side, other in ((left, right), (right, left)):
         if isinstance(side.data, Unresolved | ResourceRef):
-            return _unknown(side, op, loc)
+            if other.data is None and _is_not_null(side):
+                return False
+            return side
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return False
+        pairs = list(zip(a, b, strict=True))
+    elif isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return False
+        pairs = [(a[k], b[k]) for k in sorted(a)]
+    elif isinstance(a, list | dict) or isinstance(b, list | dict):
+        return False
+    else:
+        if isinstance(a, bool) != isinstance(b, bool) or isinstance(a, str) != isinstance(b, str):
+            return False
+        return a == b
+    for x, y in pairs:
+        equal = _equality(x, y)
+        if equal is not True:
+            return equal
+    return True
+
+
+def _binary(expr: ast.Binary, left: Sourced, right: Sourced) -> Sourced:
+    a, b, op, loc = left.data, right.data, expr.op.strip(), expr.loc
+    for side in (left, right):
+        if isinstance(side.data, Unresolved | ResourceRef) and op not in ("==", "!="):
+            return _unknown(side, op, loc, not_null=True)
     if op in ("==", "!="):
-        pa, pb = to_plain(left), to_plain(right)
-        if find_unresolved(pa) is not None or find_unresolved(pb) is not None:
-            return _unknown(left if find_unresolved(pa) else right, op, loc)
-        equal = pa == pb and type(pa) is type(pb) or (_number(pa) is not None and
-                                                      not isinstance(pa, str) and pa == pb)
+        equal = _equality(left, right)
+        if isinstance(equal, Sourced):
+            return _unknown(equal, op, loc, not_null=True)
         return Sourced(equal if op == "==" else not equal, loc)
     if op in ("&&", "||"):
         if not isinstance(a, bool) or not isinstance(b, bool):
@@ -875,7 +992,7 @@ def _binary(expr: ast.Binary, left: Sourced, right: Sourced) -> Sourced:
 def _unary(expr: ast.Unary, operand: Sourced) -> Sourced:
     value = operand.data
     if isinstance(value, Unresolved | ResourceRef):
-        return _unknown(operand, expr.op, expr.loc)
+        return _unknown(operand, expr.op, expr.loc, not_null=True)
     if expr.op == "!":
         if not isinstance(value, bool):
             raise EvaluationError("'!' needs a boolean")
