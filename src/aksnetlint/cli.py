@@ -116,7 +116,13 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     """Scan PATHS (files or folders; default: the current folder)."""
     from aksnetlint.baseline import filter_new, read_baseline
     from aksnetlint.baseline import write_baseline as baseline_text
-    from aksnetlint.config import Config, check_rule_options, find_config, load_config
+    from aksnetlint.config import (
+        Config,
+        check_rule_options,
+        find_config,
+        load_config,
+        ranges_relative_to,
+    )
     from aksnetlint.discover import DEFAULT_EXCLUDES
     from aksnetlint.errors import AksnetlintError
     from aksnetlint.findings import Severity
@@ -147,6 +153,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
             per_path_ignores=config.per_path_ignores,
             jobs=jobs,
             cache=not no_cache,
+            on_premises=ranges_relative_to(config.on_premises, root),
         )
         known = read_baseline(baseline) if baseline else None
         result = lint(targets, options, rules, progress=_progress_bar())

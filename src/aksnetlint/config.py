@@ -14,10 +14,13 @@ from typing import Any
 
 from aksnetlint.errors import ConfigError
 from aksnetlint.findings import Severity
+from aksnetlint.model import Field
+from aksnetlint.values import Location
 
 CONFIG_NAMES = (".aksnetlint.yaml", ".aksnetlint.yml")
 CODE_RE = re.compile(r"^AKS\d{0,3}$")
 FAIL_ON = ("info", "low", "medium", "high", "critical")
+NETWORK_KEYS = {"hybrid", "on_premises"}
 KEYS = ("select", "ignore", "severity", "per_path_ignores", "rules", "network", "rules_dirs",
         "exclude", "fail_on", "var_files", "show_unresolved", "root")
 
@@ -37,6 +40,8 @@ class Config:
     var_files: tuple[Path, ...] = ()
     show_unresolved: bool | None = None
     root: Path | None = None  # what report paths are relative to (default: the git top level)
+    # network.on_premises: on-premises ranges connected to every cluster, where written
+    on_premises: tuple[Field[str], ...] = ()
 
 
 def find_config(start: Path) -> Path | None:
@@ -71,7 +76,12 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read configuration: {exc}", source) from None
     data = _toml_table(text, source) if path.name == "pyproject.toml" else _yaml(text, source)
-    return parse_config(data, path)
+    config = parse_config(data, path)
+    if config.on_premises:
+        from dataclasses import replace
+
+        config = replace(config, on_premises=_located_ranges(config.on_premises, text, path))
+    return config
 
 
 def _yaml(text: str, source: str) -> dict[str, Any]:
@@ -162,13 +172,14 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                               source)
         rule_options[str(rule_id).upper()] = dict(options)
     network = data.get("network") or {}
-    if not isinstance(network, dict) or set(network) - {"hybrid"}:
-        unknown = sorted(set(network) - {"hybrid"}) if isinstance(network, dict) else []
+    if not isinstance(network, dict) or set(network) - NETWORK_KEYS:
+        unknown = sorted(set(network) - NETWORK_KEYS) if isinstance(network, dict) else []
         raise ConfigError(f"'network': unknown key {unknown[0]!r}" if unknown else
                           "'network' must be a mapping", source)
     hybrid = network.get("hybrid")
     if hybrid is not None and not isinstance(hybrid, bool):
         raise ConfigError("'network.hybrid' must be true or false", source)
+    on_premises = _on_premises(network.get("on_premises", []), path)
     fail_on = data.get("fail_on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise ConfigError(f"'fail_on': {fail_on!r} is not one of {', '.join(FAIL_ON)}", source)
@@ -202,7 +213,76 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         var_files=tuple((base / v).resolve() for v in
                         _strings(data.get("var_files", []), "var_files", source)),
         show_unresolved=show,
+        on_premises=on_premises,
     )
+
+
+def _on_premises(value: object, path: Path) -> tuple[Field[str], ...]:
+    """`network.on_premises`: a list of IPv4/IPv6 ranges (located at the file until
+    `_located_ranges` finds their lines)."""
+    from aksnetlint import netmath
+
+    source = path.as_posix()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError("'network.on_premises' must be a list of address ranges "
+                          "(10.50.0.0/16)", source)
+    where = Location(_shown(path), 1)
+    ranges = []
+    for text in value:
+        parsed = netmath.parse_range(text.strip())
+        if isinstance(parsed, netmath.InvalidRange):
+            raise ConfigError(f"'network.on_premises': {parsed}", source)
+        ranges.append(Field(text.strip(), where))
+    return tuple(ranges)
+
+
+def _located_ranges(ranges: tuple[Field[str], ...], text: str, path: Path
+                    ) -> tuple[Field[str], ...]:
+    """Each configured range at the line and column where the file writes it: the first
+    occurrence of the range (quoted or bare) after the `on_premises` key, in order."""
+    start = text.find("on_premises")
+    if start < 0:
+        start = text.find("on-premises")
+    cursor = max(start, 0)
+    located = []
+    for entry in ranges:
+        value = entry.value
+        assert isinstance(value, str)
+        found = text.find(value, cursor)
+        if found < 0:
+            located.append(entry)
+            continue
+        line = text.count("\n", 0, found) + 1
+        column = found - (text.rfind("\n", 0, found) + 1) + 1
+        located.append(Field(value, Location(_shown(path), line, column, line,
+                                             column + len(value))))
+        cursor = found + len(value)
+    return tuple(located)
+
+
+def _shown(path: Path) -> str:
+    """The configuration file's absolute path (`ranges_relative_to` makes it
+    root-relative, as every report path is)."""
+    return path.resolve().as_posix()
+
+
+def ranges_relative_to(ranges: tuple[Field[str], ...], root: Path) -> tuple[Field[str], ...]:
+    """The configured ranges located relative to the scan root."""
+    import os
+    from dataclasses import replace
+
+    found = []
+    for entry in ranges:
+        loc = entry.loc
+        if loc is not None and Path(loc.path).is_absolute():
+            target = Path(loc.path)
+            try:
+                shown = target.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                shown = os.path.relpath(target, root.resolve()).replace(os.sep, "/")
+            entry = replace(entry, loc=replace(loc, path=shown))
+        found.append(entry)
+    return tuple(found)
 
 
 def check_rule_options(config: Config, rules: list[Any]) -> None:

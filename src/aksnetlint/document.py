@@ -72,8 +72,10 @@ class NodeList(list[object]):
         return self.decl
 
 
-def build_document(deployment: Deployment, hybrid_declared: bool = False) -> Node:
-    """The root document: the deployment's collections plus derived network facts."""
+def build_document(deployment: Deployment, hybrid_declared: bool = False,
+                   on_premises: tuple[Field[str], ...] = ()) -> Node:
+    """The root document: the deployment's collections plus derived network facts;
+    `on_premises` are the ranges the configuration declares (connected to every cluster)."""
     root = _convert_object(deployment, None)
     assert isinstance(root, Node)
     evidence = hybrid_evidence(deployment)
@@ -92,7 +94,7 @@ def build_document(deployment: Deployment, hybrid_declared: bool = False) -> Nod
     annotate_api_server(root, deployment)
     from aksnetlint.facts_network import attach_network_facts
 
-    attach_network_facts(root, deployment)
+    attach_network_facts(root, deployment, on_premises)
     return root
 
 

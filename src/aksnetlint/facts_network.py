@@ -31,10 +31,26 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aksnetlint import netmath
 from aksnetlint.document import Leaf, Node, NodeList
+from aksnetlint.facts_address_plan import (
+    AZURE,  # Azure CNI without overlay: flat, or with pod subnets per pool
+    KUBENET,
+    NONE,  # bring your own CNI
+    OVERLAY,
+    AddressPlan,
+    ClusterPlan,
+    Overlap,
+    PlanEntry,
+    Suggestion,
+    address_plan,
+    cluster_mode,
+    subnet_labels,
+    subnet_vnet,
+    suggest_subnet,
+)
 from aksnetlint.model import (
     Cluster,
     Deployment,
@@ -44,15 +60,10 @@ from aksnetlint.model import (
     Route,
     RouteTable,
     Subnet,
-    VirtualHub,
     VirtualNetwork,
 )
 from aksnetlint.values import Location, Unresolved
 
-KUBENET = "kubenet"
-OVERLAY = "overlay"
-AZURE = "azure"  # Azure CNI without overlay: flat, or with pod subnets per pool
-NONE = "none"  # bring your own CNI
 FLAT = "flat"
 POD_SUBNET = "pod-subnet"
 
@@ -68,34 +79,6 @@ Number = int | Unresolved
 
 
 # -- IP modes -------------------------------------------------------------------------------
-
-
-def cluster_mode(cluster: Cluster) -> str | Unresolved:
-    """`kubenet`, `overlay`, `azure` or `none`; Unresolved when the plugin is not written
-    (AKS picks it by Kubernetes version), unresolved, or not a valid value."""
-    network = cluster.network
-    if network is None:
-        return Unresolved("the cluster has no network profile")
-    plugin = network.plugin.value
-    if isinstance(plugin, Unresolved):
-        return plugin
-    if plugin is None:
-        return Unresolved("no network plugin is written; AKS picks one by Kubernetes version")
-    kind = plugin.strip().lower()
-    if kind == KUBENET:
-        return KUBENET
-    if kind == NONE:
-        return NONE
-    if kind != AZURE:
-        return Unresolved(f"{plugin!r} is not a network plugin")
-    mode = network.plugin_mode.value
-    if mode is None:
-        return AZURE
-    if isinstance(mode, Unresolved):
-        return mode
-    if mode.strip().lower() == OVERLAY:
-        return OVERLAY
-    return Unresolved(f"{mode!r} is not a network plugin mode")
 
 
 def pool_mode(pool: NodePool, mode: str | Unresolved) -> str | Unresolved:
@@ -407,322 +390,17 @@ def default_route(subnet: Subnet) -> DefaultRoute:
                         f"'{_name(subnet)}' has no 0.0.0.0/0 route", table)
 
 
-# -- address plan ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlanEntry:
-    """One range of the deployment's address plan."""
-
-    role: str  # vnet | subnet | service | pod
-    text: Field[str]
-    range: netmath.Range | Unresolved
-    owner: str  # "VNet 'vnet-hub'"
-    owner_key: str
-    vnet_key: str | None = None  # the VNet a vnet/subnet range belongs to
-    default: bool = False
-
-    @property
-    def label(self) -> str:
-        shown = self.text.value if isinstance(self.text.value, str) else "(unresolved)"
-        what = {"service": "service CIDR", "pod": "pod CIDR"}.get(self.role)
-        default = " (the default)" if self.default else ""
-        if what is None:
-            return f"{self.owner} {shown}"
-        return f"{what} {shown}{default} of {self.owner}"
-
-
-@dataclass(frozen=True, slots=True)
-class Overlap:
-    own: PlanEntry
-    other: PlanEntry
-    why: str  # "the cluster's VNet", "peered through 'p'", "the same cluster", ...
-
-    @property
-    def description(self) -> str:
-        return f"{self.other.label} ({self.why})"
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterPlan:
-    mode: str | Unresolved
-    vnet_key: str | None | Unresolved
-    service: tuple[PlanEntry, ...]
-    pod: tuple[PlanEntry, ...]
-    service_overlaps: tuple[Overlap, ...] | Unresolved
-    pod_overlaps: tuple[Overlap, ...] | Unresolved
-
-
-@dataclass
-class AddressPlan:
-    entries: list[PlanEntry] = field(default_factory=list)
-    clusters: dict[str, ClusterPlan] = field(default_factory=dict)
-
-
-def address_plan(deployment: Deployment) -> AddressPlan:
-    plan = AddressPlan()
-    for vnet in deployment.vnets:
-        plan.entries.extend(_entries("vnet", vnet.address_space, f"VNet '{_name(vnet)}'",
-                                     vnet.key, vnet.decl, vnet.key))
-    for subnet in deployment.subnets:
-        parent = subnet.vnet.value
-        plan.entries.extend(_entries(
-            "subnet", subnet.address_prefixes, f"subnet '{_name(subnet)}'", subnet.key,
-            subnet.decl, parent.key if isinstance(parent, VirtualNetwork) else None))
-    modes = {}
-    own: dict[str, tuple[list[PlanEntry], list[PlanEntry]]] = {}
-    for cluster in deployment.clusters:
-        mode = modes[cluster.key] = cluster_mode(cluster)
-        service, pod = _cluster_entries(cluster, mode)
-        own[cluster.key] = (service, pod)
-        plan.entries.extend(service)
-        plan.entries.extend(pod)
-    known = [(e.range, i) for i, e in enumerate(plan.entries)
-             if isinstance(e.range, netmath.Range)]
-    neighbours: dict[int, list[int]] = defaultdict(list)
-    for a, b in netmath.find_overlaps(known):
-        neighbours[a].append(b)
-        neighbours[b].append(a)
-    position = {id(e): i for i, e in enumerate(plan.entries)}
-    links = _links(deployment)
-    for cluster in deployment.clusters:
-        service, pod = own[cluster.key]
-        related, unknown_vnet = _related_vnets(cluster, links)
-        context = _Context(plan.entries, neighbours, position, related, unknown_vnet,
-                           cluster.key)
-        mode = modes[cluster.key]
-        pod_unknown = mode if isinstance(mode, Unresolved) else None
-        plan.clusters[cluster.key] = ClusterPlan(
-            mode=mode, vnet_key=_cluster_vnet(cluster), service=tuple(service), pod=tuple(pod),
-            service_overlaps=context.overlaps(service, "pod", pod_unknown),
-            pod_overlaps=context.overlaps(pod, "service", None) if pod else (),
-        )
-    return plan
-
-
-def _entries(role: str, ranges: Field[tuple[Field[str], ...]], owner: str, owner_key: str,
-             decl: Location, vnet_key: str | None) -> Iterator[PlanEntry]:
-    value = ranges.value
-    if isinstance(value, Unresolved):
-        yield PlanEntry(role, Field(value, ranges.loc or decl, ranges.origin), value, owner,
-                        owner_key, vnet_key)
-        return
-    for entry in value or ():
-        yield PlanEntry(role, entry, _parse(entry.value), owner, owner_key, vnet_key)
-
-
-def _parse(text: object) -> netmath.Range | Unresolved:
-    if isinstance(text, Unresolved):
-        return text
-    if not isinstance(text, str):
-        return Unresolved(f"expected an address range, found {text!r}")
-    parsed = netmath.parse_range(text)
-    if isinstance(parsed, netmath.InvalidRange):
-        return Unresolved(f"not an address range: {parsed}")
-    return parsed
-
-
-def _cluster_entries(cluster: Cluster, mode: str | Unresolved
-                     ) -> tuple[list[PlanEntry], list[PlanEntry]]:
-    network = cluster.network
-    if network is None:
-        return [], []
-    owner = f"cluster '{_name(cluster)}'"
-
-    def ranges(role: str, plural: Field[tuple[Field[str], ...]],
-               single: Field[str | None]) -> list[PlanEntry]:
-        if isinstance(plural.value, Unresolved) or plural.value:
-            return list(_entries(role, plural, owner, cluster.key, cluster.decl, None))
-        if single.value is None:
-            return []
-        text: Field[str] = single  # type: ignore[assignment]
-        return [PlanEntry(role, text, _parse(single.value), owner, cluster.key,
-                          default=single.default)]
-
-    service = ranges("service", network.service_cidrs, network.service_cidr)
-    pod = ranges("pod", network.pod_cidrs, network.pod_cidr) if mode in (KUBENET, OVERLAY) \
-        else []
-    return service, pod
-
-
-_SUBNET_ID_RE = re.compile(r"/virtualNetworks/([^/{}\[\]]+)/subnets/[^/]+/?$", re.IGNORECASE)
-
-
-def _subnet_vnet(value: object) -> str | Unresolved | None:
-    """The VNet key of a subnet reference; None when there is no subnet reference."""
-    if value is None:
-        return None
-    if isinstance(value, Unresolved):
-        return value
-    if isinstance(value, str):
-        # a subnet outside the scan: its ID still names its VNet
-        match = _SUBNET_ID_RE.search(value)
-        if match:
-            return f"external:{match.group(1).lower()}"
-        return Unresolved(f"subnet {value} is not in the scan")
-    if isinstance(value, Subnet):
-        vnet = value.vnet.value
-        if isinstance(vnet, VirtualNetwork):
-            return vnet.key
-        if isinstance(vnet, Unresolved):
-            return vnet
-        return Unresolved(f"the VNet of subnet '{_name(value)}' is not in the scan")
-    return Unresolved("not a subnet")
-
-
-def _outside_vnet(key: str | Unresolved | None, deployment: Deployment
-                  ) -> str | Unresolved | None:
-    """A VNet known only from a subnet ID is another VNet than those in the scan, unless one
-    of them carries the same name (the ID may point at it: which one cannot be told)."""
-    if isinstance(key, str) and key.startswith("external:"):
-        name = key.removeprefix("external:")
-        if any(isinstance(v.name.value, str) and v.name.value.lower() == name
-               for v in deployment.vnets):
-            return Unresolved(f"a subnet ID names VNet '{name}', which the scan declares too")
-    return key
-
-
-def _subnet_labels(value: object) -> tuple[str | None, str | None]:
-    """Readable names of a pool's subnet and VNet, for subnets in the scan and for subnet
-    IDs that point outside it."""
-    if isinstance(value, Subnet):
-        vnet = value.vnet.value
-        return _name(value), _name(vnet) if isinstance(vnet, VirtualNetwork) else None
-    if isinstance(value, str):
-        match = _SUBNET_ID_RE.search(value)
-        if match:
-            subnet = value.rstrip("/").rsplit("/", 1)[-1]
-            return subnet, f"{match.group(1)} (outside the scan)"
-    return None, None
-
-
-def _cluster_vnet(cluster: Cluster) -> str | None | Unresolved:
-    """The VNet of the cluster's first node pool (the default / system pool)."""
-    if not cluster.node_pools:
-        return None
-    return _subnet_vnet(cluster.node_pools[0].subnet.value)
-
-
-@dataclass
-class _Links:
-    """How the deployment's VNets are connected, read once per deployment: pairs joined by a
-    peering or a `Vnet2Vnet` gateway connection (with how, for messages), and the VNets
-    attached to each virtual WAN hub. Only links whose ends are VNets in the scan count; a
-    connection whose type, gateways, hub or existence is unknown links nothing."""
-
-    pairs: list[tuple[str, str, str]] = field(default_factory=list)
-    hub_vnets: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-    vnet_hubs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _links(deployment: Deployment) -> _Links:
-    links = _Links()
-    for peering in deployment.peerings:
-        local, remote = peering.local_vnet.value, peering.remote_vnet.value
-        if isinstance(local, VirtualNetwork) and isinstance(remote, VirtualNetwork):
-            links.pairs.append((local.key, remote.key,
-                                f"peered through '{_text(peering.name.value)}'"))
-    for gateway in deployment.gateways:
-        if gateway.present is not True:
-            continue
-        vnets = [v.value for v in gateway.connected_vnets
-                 if isinstance(v.value, VirtualNetwork)]
-        hub = gateway.hub.value
-        if isinstance(hub, VirtualHub):
-            for vnet in vnets:
-                links.hub_vnets[hub.key].append(
-                    (vnet.key, f"on the same virtual WAN hub '{hub.name}'"))
-                links.vnet_hubs[vnet.key].append(hub.key)
-        elif len(vnets) == 2 == len(gateway.connected_vnets):
-            links.pairs.append((vnets[0].key, vnets[1].key, "connected through gateway "
-                                f"connection '{_text(gateway.name.value)}'"))
-    return links
-
-
-def _related_vnets(cluster: Cluster, links: _Links
-                   ) -> tuple[dict[str, str], Unresolved | None]:
-    """The cluster's VNets and the VNets peered or connected to them (key -> why it
-    counts), and why the set may be incomplete."""
-    related: dict[str, str] = {}
-    unknown: Unresolved | None = None
-    refs: list[object] = []
-    for pool in cluster.node_pools:
-        if pool.present is not False:
-            refs.extend((pool.subnet.value, pool.pod_subnet.value))
-    if cluster.api_server is not None:
-        refs.append(cluster.api_server.subnet.value)
-    for ref in refs:
-        key = _subnet_vnet(ref)
-        if isinstance(key, Unresolved):
-            unknown = unknown or key
-        elif key is not None:
-            related[key] = "the cluster's VNet"
-    own = list(related)
-    own_keys = set(own)
-    for a, b, how in links.pairs:
-        for near, far in ((a, b), (b, a)):
-            if near in own_keys and far not in related:
-                related[far] = how
-    hubs = dict.fromkeys(hub for key in own for hub in links.vnet_hubs.get(key, ()))
-    for hub in hubs:
-        for far, how in links.hub_vnets[hub]:
-            related.setdefault(far, how)
-    return related, unknown
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    entries: list[PlanEntry]
-    neighbours: dict[int, list[int]]
-    position: dict[int, int]
-    related: dict[str, str]
-    unknown_vnet: Unresolved | None
-    cluster_key: str
-
-    def overlaps(self, own: list[PlanEntry], sibling_role: str, sibling_unknown: Unresolved | None
-                 ) -> tuple[Overlap, ...] | Unresolved:
-        """What the cluster's own ranges (service or pod) overlap: its VNets and peered
-        VNets (subnets only where their VNet's range does not already overlap), and the
-        cluster's sibling ranges (pod for service, service for pod)."""
-        found: list[Overlap] = []
-        unknown: Unresolved | None = sibling_unknown or self.unknown_vnet
-        for entry in own:
-            if isinstance(entry.range, Unresolved):
-                unknown = unknown or entry.range
-                continue
-            others = [self.entries[j] for j in self.neighbours.get(self.position[id(entry)], [])]
-            vnets_hit = set()
-            for other in others:
-                if other.role == "vnet" and other.owner_key in self.related:
-                    vnets_hit.add(other.owner_key)
-                    found.append(Overlap(entry, other, self.related[other.owner_key]))
-                elif other.role == sibling_role and other.owner_key == self.cluster_key:
-                    found.append(Overlap(entry, other, "the same cluster"))
-            for other in others:
-                if other.role == "subnet" and other.vnet_key in self.related and \
-                        other.vnet_key not in vnets_hit:
-                    found.append(Overlap(entry, other, self.related[str(other.vnet_key)]))
-        if found:
-            return tuple(found)
-        for other in self.entries:
-            in_scope = (other.role == "vnet" and other.owner_key in self.related) or \
-                (other.role == "subnet" and other.vnet_key in self.related) or \
-                (other.role == sibling_role and other.owner_key == self.cluster_key)
-            if in_scope and isinstance(other.range, Unresolved):
-                unknown = unknown or other.range
-        return unknown if unknown is not None else ()
-
-
 # -- the document -----------------------------------------------------------------------------
 
 
-def attach_network_facts(root: Node, deployment: Deployment) -> None:
+def attach_network_facts(root: Node, deployment: Deployment,
+                         on_premises: tuple[Field[str], ...] = ()) -> None:
     """Add the facts to the rule document: `capacity`, `node_pools` and `default_route` on
     every subnet node, `node_subnets` on NSG nodes, `address_plan` and `vnet_key` on
     clusters and their pools, and `$.address_plan.ranges` (when the deployment has a
     cluster)."""
     capacities = subnet_capacities(deployment)
-    plan = address_plan(deployment)
+    plan = address_plan(deployment, on_premises)
     node_users: dict[str, list[Use]] = defaultdict(list)
     for key, uses in subnet_uses(deployment).items():
         node_users[key] = [u for u in uses if u.role == "nodes"]
@@ -739,7 +417,7 @@ def attach_network_facts(root: Node, deployment: Deployment) -> None:
             node["default_route"] = _route_node(default_route(subnets[key]), subnets[key])
             node["node_pools"] = NodeList([_pool_ref(u.demand) for u in node_users.get(key, [])])
             if key in capacities:
-                node["capacity"] = _capacity_node(capacities[key])
+                node["capacity"] = _capacity_node(capacities[key], plan)
         elif kind == "networksecuritygroup":
             node["node_subnets"] = NodeList([_subnet_ref(s) for s in nsg_subnets.get(key, [])])
         elif kind == "cluster" and key in plan.clusters:
@@ -749,9 +427,9 @@ def attach_network_facts(root: Node, deployment: Deployment) -> None:
                 for pool_node, pool in zip(pools, clusters[key].node_pools, strict=False):
                     if isinstance(pool_node, Node):
                         pool_node["vnet_key"] = Leaf(
-                            _outside_vnet(_subnet_vnet(pool.subnet.value), deployment),
+                            _outside_vnet(subnet_vnet(pool.subnet.value), deployment),
                             pool.subnet)
-                        subnet_name, vnet_name = _subnet_labels(pool.subnet.value)
+                        subnet_name, vnet_name = subnet_labels(pool.subnet.value)
                         pool_node["subnet_name"] = Leaf(subnet_name, pool.subnet)
                         pool_node["vnet_name"] = Leaf(vnet_name, pool.subnet)
     ranges = NodeList([_range_node(e, i) for i, e in enumerate(plan.entries)]) \
@@ -759,6 +437,18 @@ def attach_network_facts(root: Node, deployment: Deployment) -> None:
     summary = Node("address_plan", None)
     summary["ranges"] = ranges
     root["address_plan"] = summary
+
+
+def _outside_vnet(key: str | Unresolved | None, deployment: Deployment
+                  ) -> str | Unresolved | None:
+    """A VNet known only from a subnet ID is another VNet than those in the scan, unless one
+    of them carries the same name (the ID may point at it: which one cannot be told)."""
+    if isinstance(key, str) and key.startswith("external:"):
+        name = key.removeprefix("external:")
+        if any(isinstance(v.name.value, str) and v.name.value.lower() == name
+               for v in deployment.vnets):
+            return Unresolved(f"a subnet ID names VNet '{name}', which the scan declares too")
+    return key
 
 
 def _objects(root: Node) -> Iterator[tuple[Node, str, object]]:
@@ -777,11 +467,11 @@ def _leaf(value: object, loc: Location | None) -> Leaf:
     return Leaf(value, Field(value, loc))
 
 
-def _text_leaf(text: str) -> Leaf:
+def _text_leaf(text: str | None) -> Leaf:
     return Leaf(text, None)
 
 
-def _capacity_node(capacity: SubnetCapacity) -> Node:
+def _capacity_node(capacity: SubnetCapacity, plan: AddressPlan) -> Node:
     subnet = capacity.subnet
     node = Node("capacity", subnet.decl)
     where = subnet.address_prefixes.where or subnet.decl
@@ -793,11 +483,25 @@ def _capacity_node(capacity: SubnetCapacity) -> Node:
     node["explain"] = _text_leaf(capacity.explain())
     node["pools"] = NodeList([_pool_ref(u.demand, u.role) for u in capacity.uses])
     node["advice"] = _text_leaf(_capacity_advice(capacity))
+    suggestion = capacity_suggestion(capacity, plan)
+    node["suggestion"] = _text_leaf(suggestion.text)
+    node["suggested_range"] = _text_leaf(str(suggestion.block) if suggestion.block else None)
     short = capacity.shortfall
     node["shortfall_text"] = _text_leaf(
         f"{_num(short)} address{'' if short == 1 else 'es'}" if isinstance(short, int | float)
         else "?")
     return node
+
+
+def capacity_suggestion(capacity: SubnetCapacity, plan: AddressPlan) -> Suggestion:
+    """Where a subnet large enough for its pools at full scale fits (only for a subnet that
+    is short, and only when every range it depends on is known)."""
+    short, demand = capacity.shortfall, capacity.demand
+    if not isinstance(short, int) or short <= 0 or not isinstance(demand, int):
+        return Suggestion(None, "")
+    vnet = capacity.subnet.vnet.value
+    network = plan.network_of([vnet.key]) if isinstance(vnet, VirtualNetwork) else None
+    return suggest_subnet(capacity.subnet, demand, plan.entries, network)
 
 
 def _capacity_advice(capacity: SubnetCapacity) -> str:
@@ -863,6 +567,11 @@ def _plan_node(plan: ClusterPlan, cluster: Cluster) -> Node:
     node["pod_ranges"] = NodeList([Leaf(e.text.value, e.text) for e in plan.pod])
     node["service_overlaps"] = _overlaps_node(plan.service_overlaps)
     node["pod_overlaps"] = _overlaps_node(plan.pod_overlaps)
+    for role, suggestion in (("service", plan.service_suggestion),
+                             ("pod", plan.pod_suggestion)):
+        node[f"{role}_suggestion"] = _text_leaf(suggestion.text if suggestion else "")
+        node[f"{role}_suggested_range"] = _text_leaf(
+            str(suggestion.block) if suggestion and suggestion.block else None)
     return node
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from aksnetlint.deployments import LOADERS, Loaded, LoadOptions
 from aksnetlint.discover import DEFAULT_EXCLUDES, Unit, discover
 from aksnetlint.findings import FileError, Finding, LintResult, Severity
-from aksnetlint.model import Deployment
+from aksnetlint.model import Deployment, Field
 from aksnetlint.rules import Rule
 
 Progress = Callable[[int, int], None]
@@ -37,6 +37,8 @@ class Options:
     root: Path | None = None
     jobs: int | None = None  # worker processes; None = one per CPU
     cache: bool = False  # reuse per-deployment results from the user cache folder
+    # on-premises ranges from the configuration, connected to every cluster (AKS205/AKS209)
+    on_premises: tuple[Field[str], ...] = ()
 
 
 def selected(rules: list[Rule], select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -72,6 +74,7 @@ class _Context:
     rule_options: dict[str, dict[str, Any]]
     use_cache: bool
     cache_key: str
+    on_premises: tuple[Field[str], ...] = ()
 
 
 def _scan_unit(unit: Unit, context: _Context) -> UnitOutcome:
@@ -111,7 +114,8 @@ def _apply_rules(deployments: list[Deployment], context: _Context) -> list[Findi
 
     findings: list[Finding] = []
     for deployment in deployments:
-        document = build_document(deployment, hybrid_declared=context.hybrid)
+        document = build_document(deployment, hybrid_declared=context.hybrid,
+                                  on_premises=context.on_premises)
         for rule in context.rules:
             if deployment.format in rule.formats:
                 found = run_rule(rule, document, context.rule_options.get(rule.id),
@@ -236,7 +240,7 @@ def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, 
             digest.update(b"?")
     # paths in a cached outcome are relative to the scan root
     digest.update(repr(str((options.root or Path.cwd()).resolve())).encode())
-    digest.update(repr((options.hybrid, options.show_unresolved,
+    digest.update(repr((options.hybrid, options.show_unresolved, options.on_premises,
                         sorted((k, sorted(v.items())) for k, v in options.rule_options.items()),
                         [str(p) for p in options.var_files],
                         [str(p) for p in options.param_files],
@@ -303,7 +307,8 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     context = _Context(tuple(active), load_options,
                        options.hybrid, options.show_unresolved, options.rule_options,
                        options.cache,
-                       _context_key(active, options, search_roots) if options.cache else "")
+                       _context_key(active, options, search_roots) if options.cache else "",
+                       options.on_premises)
     outcomes = _run_units(units, context, options.jobs or (os.cpu_count() or 1), progress)
     # a folder another scanned module calls is part of that deployment, not a root of its
     # own: scanning it alone would judge its variables without the caller's values

@@ -155,13 +155,30 @@ class Gateway(Resource):
     `Vnet2Vnet` connection joins (the VNets of its two virtual network gateways) or the
     remote VNet of a virtual hub connection, each located at the attribute that names it
     (a VNet object, an id outside the scan, or Unresolved); `hub` is the virtual WAN hub
-    of a virtual hub connection."""
+    of a virtual hub connection.
+
+    On-premises ranges: `address_space` is what a local network gateway says lies behind
+    it (each prefix where it is written); `local_gateway` is the local network gateway an
+    IPsec connection joins, and then `connected_vnets` holds the one VNet of the
+    connection's virtual network gateway."""
 
     kind: Field[str] = field(default_factory=lambda: Field(""))
     vnet: Field[VirtualNetwork | None] = field(default_factory=lambda: Field(None))
     connection_type: Field[str | None] = field(default_factory=lambda: Field(None))
     connected_vnets: tuple[Field[VirtualNetwork | str | None], ...] = ()
     hub: Field[VirtualHub | None] = field(default_factory=lambda: Field(None))
+    address_space: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+    local_gateway: Field[Gateway | str | None] = field(default_factory=lambda: Field(None))
+
+
+@dataclass(frozen=True, slots=True)
+class VpnSite(Resource):
+    """A virtual WAN VPN site: the on-premises ranges behind it (`address_space`, each
+    prefix where it is written) and the virtual WAN hubs whose VPN gateways connect to it
+    (each located at the connection's reference to the site)."""
+
+    address_space: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+    hubs: tuple[Field[VirtualHub | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +283,7 @@ class Deployment:
     nat_gateways: tuple[NatGateway, ...] = ()
     identities: tuple[Identity, ...] = ()
     subnet_uses: tuple[SubnetUse, ...] = ()
+    vpn_sites: tuple[VpnSite, ...] = ()
     # which parameter variant this is, when the same files are deployed with several
     # (an environment's name, or the parameter / variable files applied); set by the loader
     variant: str | None = None

@@ -274,6 +274,22 @@ def uncovered(value: RangeLike, ranges: Iterable[RangeLike]) -> list[Network]:
     return blocks
 
 
+def free_block(space: RangeLike, prefix_len: int, taken: Iterable[RangeLike]
+               ) -> Network | None:
+    """The first block of `prefix_len` inside `space` (aligned, as a CIDR block must be)
+    that overlaps none of `taken`; None when there is none or the size does not fit."""
+    version, first, last = _span(space)
+    bits = 32 if version == 4 else 128
+    if not to_range(space).prefix_len <= prefix_len <= bits:
+        return None
+    size = 1 << (bits - prefix_len)
+    for lo, hi in _gaps(first, last, _merged_intervals(taken, version)):
+        start = -(-lo // size) * size  # the first aligned address in the gap
+        if start + size - 1 <= hi:
+            return _block(version, start, prefix_len)
+    return None
+
+
 def covered_by_any(value: RangeLike, ranges: Iterable[RangeLike]) -> bool:
     """Every address of `value` lies in at least one of `ranges` (several ranges may
     cover it together). A prefix is uncovered when any of its addresses lies outside every

@@ -216,6 +216,7 @@ def test_bicep_example_spoke(tmp_path: Path) -> None:
         ("AKS007", "bicep/spoke-payments/main.bicepparam"),
         ("AKS008", "bicep/spoke-payments/modules/aks.bicep"),
         ("AKS206", "bicep/spoke-payments/main.bicepparam"),
+        ("AKS209", "bicep/spoke-payments/modules/aks.bicep"),
         ("AKS305", "bicep/spoke-payments/main.bicepparam"),
         ("AKS307", "bicep/spoke-payments/main.bicep"),
     ]

@@ -18,6 +18,13 @@ param egressPrefix string
 param serviceCidr string = '172.16.0.0/16'
 param dnsServiceIP string = '172.16.0.10'
 
+@description('Settlement networks of the card acquirer, reached over a site-to-site VPN')
+param acquirerRanges array
+
+@secure()
+@description('Pre-shared key of the VPN to the acquirer')
+param acquirerVpnKey string
+
 @description('Node pools; disabled pools are kept for the next capacity review')
 param pools array = [
   {name: 'system', mode: 'System', count: 3, enabled: true}
@@ -105,6 +112,13 @@ resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
     }
   }
 
+  resource gatewaySubnet 'subnets' = {
+    name: 'GatewaySubnet'
+    properties: {
+      addressPrefix: '10.50.255.0/27'
+    }
+  }
+
   resource toHub 'virtualNetworkPeerings' = {
     name: 'peer-${prefix}-to-hub'
     properties: {
@@ -114,6 +128,72 @@ resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
       allowForwardedTraffic: true
       useRemoteGateways: false
     }
+  }
+}
+
+// Settlement files go to the acquirer over its own site-to-site VPN, not through the hub.
+resource vpnIp 'Microsoft.Network/publicIPAddresses@2023-09-01' = {
+  name: 'pip-vgw-${prefix}'
+  location: location
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+  }
+}
+
+resource vpn 'Microsoft.Network/virtualNetworkGateways@2023-09-01' = {
+  name: 'vgw-${prefix}'
+  location: location
+  properties: {
+    gatewayType: 'Vpn'
+    vpnType: 'RouteBased'
+    sku: {
+      name: 'VpnGw1AZ'
+      tier: 'VpnGw1AZ'
+    }
+    ipConfigurations: [
+      {
+        name: 'default'
+        properties: {
+          subnet: {
+            id: vnet::gatewaySubnet.id
+          }
+          publicIPAddress: {
+            id: vpnIp.id
+          }
+        }
+      }
+    ]
+  }
+}
+
+resource acquirer 'Microsoft.Network/localNetworkGateways@2023-09-01' = {
+  name: 'lgw-acquirer'
+  location: location
+  properties: {
+    gatewayIpAddress: '203.0.113.200'
+    localNetworkAddressSpace: {
+      addressPrefixes: acquirerRanges
+    }
+  }
+}
+
+resource toAcquirer 'Microsoft.Network/connections@2023-09-01' = {
+  name: 'cn-${prefix}-acquirer'
+  location: location
+  properties: {
+    connectionType: 'IPsec'
+    virtualNetworkGateway1: {
+      id: vpn.id
+      properties: {}
+    }
+    localNetworkGateway2: {
+      id: acquirer.id
+      properties: {}
+    }
+    sharedKey: acquirerVpnKey
   }
 }
 

@@ -11,6 +11,12 @@ param authorizedRanges = [
 // carved from the company's custom IP prefix (BYOIP)
 param egressPrefix = '198.51.100.0/30'
 
+// the acquirer's settlement hosts, behind its VPN concentrator
+param acquirerRanges = [
+  '192.168.96.0/24'
+]
+param acquirerVpnKey = getSecret('00000000-0000-0000-0000-000000000000', 'rg-payments-prod', 'kv-payments-prod', 'acquirer-vpn-psk')
+
 param serviceCidr = '172.16.0.0/16'
 param dnsServiceIP = '172.61.0.10'
 

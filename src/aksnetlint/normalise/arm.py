@@ -46,6 +46,7 @@ from aksnetlint.model import (
     VirtualHub,
     VirtualNetwork,
     VnetPeering,
+    VpnSite,
 )
 from aksnetlint.normalise.defaults import with_network_defaults
 from aksnetlint.normalise.fields import (
@@ -90,9 +91,14 @@ IDENTITY = "microsoft.managedidentity/userassignedidentities"
 
 CONNECTION = "microsoft.network/connections"
 HUB_CONNECTION = "microsoft.network/virtualhubs/hubvirtualnetworkconnections"
+LOCAL_GATEWAY = "microsoft.network/localnetworkgateways"
+VIRTUAL_HUB = "microsoft.network/virtualhubs"
+VPN_SITE = "microsoft.network/vpnsites"
+VPN_GATEWAY = "microsoft.network/vpngateways"
+VPN_CONNECTION = f"{VPN_GATEWAY}/vpnconnections"
 
 GATEWAY_TYPES = {
-    "microsoft.network/localnetworkgateways": GatewayKind.LOCAL,
+    LOCAL_GATEWAY: GatewayKind.LOCAL,
     "microsoft.network/expressroutecircuits": GatewayKind.EXPRESS_ROUTE_CIRCUIT,
     CONNECTION: GatewayKind.CONNECTION,
     "microsoft.network/expressroutegateways/expressrouteconnections": GatewayKind.CONNECTION,
@@ -122,6 +128,7 @@ SUPPORTED_TYPES = frozenset({
     CLUSTER, AGENT_POOL, VNET, SUBNET, PEERING, ROUTE_TABLE, ROUTE, NSG, SECURITY_RULE,
     DNS_ZONE, DNS_ZONE_LINK, VNET_GATEWAY, DNS_RESOLVER, DNS_RULESET, FIREWALL, PUBLIC_IP,
     PUBLIC_IP_PREFIX, NAT_GATEWAY, IDENTITY, *GATEWAY_TYPES, *SUBNET_USERS,
+    VIRTUAL_HUB, VPN_SITE, VPN_GATEWAY, VPN_CONNECTION,
 })
 """Lower-cased ARM types the normaliser reads; everything else is ignored."""
 
@@ -327,6 +334,7 @@ class _Normaliser:
         zones = self.dns_zones()
         identities = self.identities()
         uses = self.subnet_uses()
+        vpn_sites = self.vpn_sites()
         clusters = self.clusters()
         return Deployment(
             root=root, format=self.format, clusters=tuple(clusters), vnets=tuple(vnets),
@@ -335,7 +343,7 @@ class _Normaliser:
             dns_resolvers=tuple(resolvers), peerings=tuple(peerings),
             firewalls=tuple(firewalls), public_ips=tuple(public_ips),
             nat_gateways=tuple(nat_gateways), identities=tuple(identities),
-            subnet_uses=tuple(uses))
+            subnet_uses=tuple(uses), vpn_sites=tuple(vpn_sites))
 
     # -- virtual networks, subnets, peerings ------------------------------------------------
 
@@ -525,7 +533,16 @@ class _Normaliser:
                 vnet=self.vnet_of_subnet(subnet_holder, res.decl))
             gateways.append(gateway)
             self.add(res, gateway)
+        for res in self.of(LOCAL_GATEWAY):
+            local = Gateway(**self.base(res), kind=Field(GatewayKind.LOCAL.value, res.decl),
+                            address_space=cast(Field[tuple[Field[str], ...]], string_list(
+                                _get(_props(res), "localNetworkAddressSpace",
+                                     "addressPrefixes"), res.decl)))
+            gateways.append(local)
+            self.add(res, local)
         for rtype, kind in GATEWAY_TYPES.items():
+            if rtype == LOCAL_GATEWAY:
+                continue
             for res in self.of(rtype):
                 gateways.append(Gateway(**self.base(res), kind=Field(kind.value, res.decl),
                                         **self.connection_links(res)))
@@ -539,6 +556,15 @@ class _Normaliser:
             connection_type = field_from(_get(props, "connectionType"), as_str, None,
                                          res.decl)
             written = connection_type.value
+            local = _get(props, "localNetworkGateway2")
+            if local is not None and local.data is not None and not (
+                    isinstance(written, str) and written.strip().lower() == "vnet2vnet"):
+                # an IPsec connection: the local network gateway and the VNet of the
+                # virtual network gateway it joins
+                return {"connection_type": connection_type,
+                        "local_gateway": self.link_id(local, Gateway, res.decl),
+                        "connected_vnets": (self.gateway_vnet(
+                            _get(props, "virtualNetworkGateway1"), res.decl),)}
             if not (isinstance(written, str) and written.strip().lower() == "vnet2vnet"):
                 return {"connection_type": connection_type}
             return {"connection_type": connection_type, "connected_vnets": tuple(
@@ -548,6 +574,64 @@ class _Normaliser:
             return {"hub": self.hub_of(res), "connected_vnets": (self.link_id(
                 _get(props, "remoteVirtualNetwork"), VirtualNetwork, res.decl),)}
         return {}
+
+    def vpn_sites(self) -> list[VpnSite]:
+        """Virtual WAN VPN sites with their address ranges and the hubs whose VPN gateways
+        connect to them (inline `connections` or `vpnConnections` children), each at the
+        connection's `remoteVpnSite`; a gateway or connection that may not be deployed
+        joins nothing."""
+        hub_keys = {res.address: _id_key(res) or res.address for res in self.of(VIRTUAL_HUB)}
+        gateway_hubs: dict[str, Field[VirtualHub | None]] = {}
+        connections: list[tuple[str, Sourced | None]] = []
+        for res in self.of(VPN_GATEWAY):
+            if res.present is not True:
+                continue
+            named = self.hub_named(_get(_props(res), "virtualHub"), hub_keys, res.decl)
+            for address in {res.address, _id_key(res) or res.address}:
+                gateway_hubs[address] = named
+            connections.extend((res.address, _get(entry, "properties", "remoteVpnSite"))
+                               for entry in _entries(_get(_props(res), "connections")))
+        for res in self.of(VPN_CONNECTION):
+            parent = _parent_key(_id_key(res)) or _parent_key(res.address)
+            if res.present is True and parent is not None:
+                connections.append((parent, _get(_props(res), "remoteVpnSite")))
+        site_hubs: dict[str, list[Field[VirtualHub | None]]] = defaultdict(list)
+        for gateway, holder in connections:
+            hub = gateway_hubs.get(gateway)
+            site = ref_target(_get(holder, "id"))
+            if hub is None or holder is None:
+                continue
+            site_key = site.target if isinstance(site, ResourceRef) else \
+                arm_resource_key(site) if isinstance(site, str) else None
+            if site_key is not None:
+                loc, _origin = provenance(holder)
+                site_hubs[site_key].append(Field(hub.value, loc or hub.loc))
+        sites = []
+        for res in self.of(VPN_SITE):
+            hubs = site_hubs.get(res.address, []) + (
+                site_hubs.get(_id_key(res) or "", []) if _id_key(res) != res.address else [])
+            sites.append(VpnSite(**self.base(res), hubs=tuple(hubs),
+                                 address_space=cast(Field[tuple[Field[str], ...]], string_list(
+                                     _get(_props(res), "addressSpace", "addressPrefixes"),
+                                     res.decl))))
+        return sites
+
+    def hub_named(self, holder: Sourced | None, hub_keys: dict[str, str], decl: Location
+                  ) -> Field[VirtualHub | None]:
+        """The virtual WAN hub a `{id}` holder names (keyed like `hub_of` keys the hub of a
+        hub connection: the hub's id key)."""
+        value = _get(holder, "id")
+        if value is None:
+            return Field(None, decl)
+        loc, origin = provenance(value)
+        target = ref_target(value)
+        if isinstance(target, ResourceRef):
+            key = hub_keys.get(target.target, target.target)
+        elif isinstance(target, str):
+            key = arm_resource_key(target) or target.strip().rstrip("/").lower()
+        else:
+            return Field(target, loc or decl, origin)
+        return Field(VirtualHub(key, key.rstrip("/").rsplit("/", 1)[-1]), loc or decl, origin)
 
     def gateway_vnet(self, holder: Sourced | None, decl: Location
                      ) -> Field[VirtualNetwork | str | None]:

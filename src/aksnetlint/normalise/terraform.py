@@ -35,6 +35,7 @@ from aksnetlint.model import (
     VirtualHub,
     VirtualNetwork,
     VnetPeering,
+    VpnSite,
 )
 from aksnetlint.normalise.defaults import with_network_defaults
 from aksnetlint.normalise.fields import (
@@ -60,8 +61,7 @@ from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 K = TypeVar("K")
 M = TypeVar("M")
 
-_GATEWAY_TYPES = {
-    "azurerm_local_network_gateway": GatewayKind.LOCAL,
+_GATEWAY_TYPES = {  # local network gateways come first, on their own (connections name them)
     "azurerm_express_route_circuit": GatewayKind.EXPRESS_ROUTE_CIRCUIT,
     "azurerm_virtual_network_gateway_connection": GatewayKind.CONNECTION,
     "azurerm_express_route_connection": GatewayKind.CONNECTION,
@@ -169,12 +169,25 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
         index.add("Gateway", res, gateway)
     hubs = {res.address: res.name.data for res in by_type["azurerm_virtual_hub"]
             if isinstance(res.name.data, str)}
+    for res in by_type["azurerm_local_network_gateway"]:
+        lng = Gateway(**base(res), kind=Field(GatewayKind.LOCAL.value, res.decl),  # type: ignore[arg-type]
+                      address_space=string_list(get(res.body, "address_space"), res.decl))  # type: ignore[arg-type]
+        gateways.append(lng)
+        index.add("Gateway", res, lng)
     for type_, kind_value in _GATEWAY_TYPES.items():
         for res in by_type[type_]:
             connection_type, connected, hub = _connection_links(res, index, hubs)
+            local_gateway = index.link(get(res.body, "local_network_gateway_id"), Gateway,
+                                       res.decl)
+            if local_gateway.value is not None and not connected:
+                # an IPsec connection: the VNet of its virtual network gateway
+                connected = (_gateway_vnet(index.link(get(res.body,
+                                                          "virtual_network_gateway_id"),
+                                                      Gateway, res.decl)),)
             gateways.append(Gateway(**base(res), kind=Field(kind_value.value, res.decl),  # type: ignore[arg-type]
                                     connection_type=connection_type,
-                                    connected_vnets=connected, hub=hub))
+                                    connected_vnets=connected, hub=hub,
+                                    local_gateway=local_gateway))
 
     resolvers = [
         DnsResolver(**base(res),  # type: ignore[arg-type]
@@ -218,6 +231,7 @@ def normalise_terraform(resources: list[ResolvedResource], root: str) -> Deploym
         public_ips=tuple(public_ips), nat_gateways=tuple(nat_gateways),
         identities=tuple(identities),
         subnet_uses=tuple(subnet_uses(by_type, base, index)),
+        vpn_sites=tuple(_vpn_sites(by_type, base, hubs)),
     )
     return _with_azapi(deployment, by_type["azapi_resource"], index, root)
 
@@ -261,6 +275,39 @@ def _connection_links(res: ResolvedResource, index: _Index, hubs: dict[str, str]
                                 res.decl),)
         hub = _hub(get(res.body, "virtual_hub_id"), hubs, res.decl)
     return connection_type, connected, hub
+
+
+def _vpn_sites(by_type: dict[str, list[ResolvedResource]], base: Callable[..., dict[str, object]],
+               hubs: dict[str, str]) -> list[VpnSite]:
+    """Virtual WAN VPN sites with their address ranges and the hubs whose VPN gateways a
+    `azurerm_vpn_gateway_connection` joins them to (each at the connection's site reference);
+    a connection or gateway that may not be deployed joins nothing."""
+    gateway_hubs = {res.address: _hub(get(res.body, "virtual_hub_id"), hubs, res.decl)
+                    for res in by_type["azurerm_vpn_gateway"] if res.present is True}
+
+    def address_of(target: object, type_: str) -> str | None:
+        """A reference's target address; an id names the one resource of that name."""
+        if isinstance(target, ResourceRef):
+            return target.target
+        if isinstance(target, str):
+            name = target.rstrip("/").rsplit("/", 1)[-1]
+            named = [res.address for res in by_type[type_] if res.name.data == name]
+            return named[0] if len(named) == 1 else None
+        return None
+
+    site_hubs: dict[str, list[Field[VirtualHub | None]]] = defaultdict(list)
+    for res in by_type["azurerm_vpn_gateway_connection"]:
+        site_ref = get(res.body, "remote_vpn_site_id")
+        site = address_of(ref_target(site_ref), "azurerm_vpn_site")
+        gateway = address_of(ref_target(get(res.body, "vpn_gateway_id")), "azurerm_vpn_gateway")
+        if res.present is True and site is not None and gateway in gateway_hubs:
+            hub = gateway_hubs[str(gateway)]
+            loc = (site_ref.at or site_ref.loc) if site_ref is not None else res.decl
+            site_hubs[site].append(Field(hub.value, loc))
+    return [VpnSite(**base(res),  # type: ignore[arg-type]
+                    address_space=string_list(get(res.body, "address_cidrs"), res.decl),  # type: ignore[arg-type]
+                    hubs=tuple(site_hubs.get(res.address, ())))
+            for res in by_type["azurerm_vpn_site"]]
 
 
 def _gateway_vnet(linked: Field[Gateway | str | None]) -> Field[VirtualNetwork | str | None]:
