@@ -439,6 +439,27 @@ def _load_bicep_deployment(path: Path, param_file: Path | None, options: LoadOpt
     read.update(reads)
 
 
+def load_deployed(unit: Unit, options: LoadOptions) -> Loaded:
+    """A deployed estate: Azure resource JSON files (az CLI, Resource Graph) normalised as
+    one deployment whose resources link by their full resource IDs (`aksnetlint.deployed`)."""
+    from aksnetlint.deployed import read_estate
+    from aksnetlint.normalise.arm import normalise_arm
+    from aksnetlint.parsers.azure_resources import FORMAT, resource_key
+
+    loaded = Loaded()
+    files = [(path, relative(path, options.root)) for path in unit.files]
+    estate = read_estate(files)
+    loaded.errors.extend(file_error(e, rel) for e, rel in
+                         ((e, e.path or files[0][1]) for e in estate.errors))
+    loaded.notes.extend(estate.notes)
+    loaded.files = estate.files
+    if estate.resources:
+        loaded.deployments.append(normalise_arm(
+            estate.resources, relative(unit.path.parent, options.root), format=FORMAT,
+            resource_key=resource_key, resource_ids=estate.resource_ids))
+    return loaded
+
+
 Loader = Callable[[Unit, LoadOptions], Loaded]
 
 
@@ -475,4 +496,5 @@ LOADERS: dict[str, Loader] = {
     "terraform": _within_budget(load_terraform),
     "json": _within_budget(load_json),
     "bicep": _within_budget(load_bicep),
+    "azure-resources": _within_budget(load_deployed),
 }

@@ -28,8 +28,8 @@ MAX_FILES = 100_000
 class Unit:
     """One deployment to scan: its format, anchor path and files (absolute paths)."""
 
-    format: str  # "terraform" | "arm" | "bicep"
-    path: Path  # module folder, template file or bicep file
+    format: str  # "terraform" | "json" (ARM or plan, by content) | "bicep" | "azure-resources"
+    path: Path  # module folder, template file, bicep file, first file of a deployed estate
     files: list[Path] = field(default_factory=list)
 
 
@@ -76,6 +76,7 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
             result.units.append(Unit("json", path.resolve(), [path.resolve()]))
         elif name.endswith(BICEP_SUFFIXES):
             result.units.append(Unit("bicep", path.resolve(), [path.resolve()]))
+    _group_deployed_estates(result, paths, excludes)
     named_files = {p.resolve().parent for p in paths if p.is_file()}
     for folder in sorted(tf_folders):
         if folder in named_files:
@@ -92,6 +93,22 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
     result.files = len(files)
     result.units.sort(key=lambda u: (u.path.as_posix(), u.format))
     return result
+
+
+def _group_deployed_estates(result: Discovery, paths: list[Path],
+                            excludes: tuple[str, ...]) -> None:
+    """Azure resource JSON (az CLI, Resource Graph output) is recognised by its content and
+    grouped into deployed estates, one unit each (see `aksnetlint.deployed`)."""
+    json_units = [unit.path for unit in result.units if unit.format == "json"]
+    if not json_units:
+        return
+    from aksnetlint.deployed import estates
+
+    grouped = estates(json_units, paths, excludes)
+    members = {path for files in grouped for path in files}
+    result.units = [unit for unit in result.units
+                    if not (unit.format == "json" and unit.path in members)]
+    result.units.extend(Unit("azure-resources", files[0], files) for files in grouped)
 
 
 def _excluded(name: str, rel: str, excludes: tuple[str, ...]) -> bool:

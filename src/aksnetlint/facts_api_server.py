@@ -6,9 +6,11 @@ Per cluster:
   from, when the scan shows them. `userDefinedRouting`: the firewall that the node subnet's
   route table sends `0.0.0.0/0` to (the next hop is the firewall's private IP, or lies in
   the firewall's own subnet). `userAssignedNATGateway`: the NAT gateway on the node subnet.
-  AKS-managed egress (load balancer, managed NAT gateway) is never in the scan. An address
-  Azure allocates at deployment stays Unresolved, with the reason. `egress.devices` are the
-  firewalls and NAT gateways (for related locations).
+  AKS-managed egress (`loadBalancer`, `managedNATGateway`): the outbound IPs the cluster
+  names (deployed state reports the effective ones, which live in the node resource group;
+  a template may name its load balancer's outbound IPs). An address Azure allocates at
+  deployment, or a public IP outside the scan, stays Unresolved, with the reason.
+  `egress.devices` are the firewalls and NAT gateways (for related locations).
 - `api_server.private_dns_zone_name`: the custom zone's name, from the zone in the scan or
   the resource ID, located at the cluster's zone attribute.
 - `api_server.subnet_users`: what else places addresses in the API Server VNet integration
@@ -127,12 +129,35 @@ def egress(deployment: Deployment, cluster: Cluster
     ips: list[Field[object]] = []
     devices: list[Described] = []
     kind = outbound.strip().lower()
+    if kind in ("loadbalancer", "managednatgateway") and cluster.network is not None:
+        _managed_egress(cluster.network.load_balancer_egress if kind == "loadbalancer"
+                        else cluster.network.managed_nat_egress,
+                        "load balancer" if kind == "loadbalancer" else "managed NAT gateway",
+                        ips, devices)
+        return ips, devices
     for subnet in node_subnets(cluster):
         if kind == "userdefinedrouting":
             _firewall_egress(deployment, subnet, ips, devices)
         elif kind == "userassignednatgateway":
             _nat_egress(subnet, ips, devices)
     return ips, devices
+
+
+def _managed_egress(entries: tuple[Field[PublicIp | str | None], ...], device: str,
+                    ips: list[Field[object]], devices: list[Described]) -> None:
+    """The outbound IPs of the cluster's own load balancer or managed NAT gateway."""
+    for entry in entries:
+        value, where = entry.value, entry.where
+        if isinstance(value, PublicIp):
+            ips.append(public_ip_field(value))
+            if where is not None:
+                devices.append(Described(f"the cluster's {device} (outbound IP "
+                                         f"'{_name(value.name.value)}')", where))
+        elif isinstance(value, str):
+            ips.append(Field(Unresolved(f"outbound IP {value} of the cluster's {device} is "
+                                        "not in the scan"), where))
+        elif isinstance(value, Unresolved):
+            ips.append(Field(value, where))
 
 
 def _firewall_egress(deployment: Deployment, subnet: Subnet, ips: list[Field[object]],

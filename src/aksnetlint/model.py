@@ -61,6 +61,10 @@ class Resource:
     decl: Location
     format: str
     present: bool | None = True
+    # the full Azure resource ID, when the input states it exactly (deployed resources read
+    # from the az CLI or Resource Graph); None for templates, whose IDs are built at
+    # deployment
+    resource_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +241,12 @@ class NetworkProfile:
     # `service_cidr` / `pod_cidr` is written
     service_cidrs: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
     pod_cidrs: Field[tuple[Field[str], ...]] = field(default_factory=lambda: Field(()))
+    # the public IPs (and prefixes) of AKS's own egress: the load balancer's and the managed
+    # NAT gateway's outbound IPs, when the input names them (deployed state reports the
+    # effective ones; a template may name its own load-balancer outbound IPs). Each entry is
+    # the PublicIp in the scan, its ID outside the scan, or Unresolved
+    load_balancer_egress: tuple[Field[PublicIp | str | None], ...] = ()
+    managed_nat_egress: tuple[Field[PublicIp | str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

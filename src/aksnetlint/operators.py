@@ -121,6 +121,15 @@ def register_formatter(name: str, formatter: Callable[[object], str]) -> None:
     FORMATTERS[name] = formatter
 
 
+def _parenthesised(value: object) -> str:
+    """` (value)` when the value is set, else nothing: `'{name}'{resource_id:parenthesised}`
+    names a deployed resource by its ID and a template resource by its name alone."""
+    return f" ({value})" if isinstance(value, str) and value else ""
+
+
+register_formatter("parenthesised", _parenthesised)
+
+
 def register_scalar(name: str, operator: Operator) -> None:
     """Add a reusable predicate (CIDR math, capacity) to the closed set, at import time of the
     module that defines it; rules name it like any other operator."""

@@ -16,7 +16,12 @@ from aksnetlint.findings import Severity
 
 CATEGORIES = ("api-server", "private-dns", "cluster-network", "ip-capacity", "egress",
               "node-security", "addons")
-FORMATS = ("terraform", "arm", "bicep")
+FORMATS = ("terraform", "arm", "bicep", "azure-resources")
+"""Input formats a rule may be limited to (`formats`, default all); `azure-resources` is
+deployed state (az CLI and Resource Graph JSON)."""
+REMEDIATION_FORMATS = ("terraform", "arm", "bicep")
+"""Formats every rule's remediation must cover (deployed state is fixed in the source that
+deploys it, or with the az CLI: an `azure-resources` entry is optional)."""
 ID_RE = re.compile(r"^AKS\d{3}$")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIRED = ("id", "name", "title", "severity", "category", "select", "when", "message",
@@ -136,10 +141,11 @@ def parse_rule(data: object, source: str) -> Rule:
     if not isinstance(data["when"], dict):
         raise RuleError("field 'when': must be a condition mapping", source)
     remediation = data["remediation"]
-    if not isinstance(remediation, dict) or set(remediation) != set(FORMATS) or \
+    if not isinstance(remediation, dict) or \
+            not set(REMEDIATION_FORMATS) <= set(remediation) <= set(FORMATS) or \
             not all(isinstance(v, str) and v.strip() for v in remediation.values()):
-        raise RuleError("field 'remediation': needs non-empty text for terraform, arm and bicep",
-                        source)
+        raise RuleError("field 'remediation': needs non-empty text for terraform, arm and "
+                        "bicep (and may have azure-resources)", source)
     references = data["references"]
     if not isinstance(references, list) or not references or \
             not all(isinstance(r, str) and r.startswith("https://") for r in references):

@@ -142,12 +142,18 @@ api, 'Full')`): links follow these; any other attribute is a deployment-time val
 
 
 def normalise_arm(resources: list[ResolvedResource], root: str, format: str = "arm",
-                  known: Mapping[str, object] | None = None) -> Deployment:
-    """Build the deployment model from ARM-shaped resources. `format` ("arm" or "bicep")
-    is recorded on the deployment and every model object; `known` maps addresses to model
-    objects built elsewhere (a Terraform deployment mixing azurerm and azapi resources) that
-    references may link to."""
-    return _Normaliser(resources, format, known or {}).deployment(root)
+                  known: Mapping[str, object] | None = None,
+                  resource_key: Callable[[str], str | None] = arm_resource_key,
+                  resource_ids: Mapping[str, str] | None = None) -> Deployment:
+    """Build the deployment model from ARM-shaped resources. `format` ("arm", "bicep" or
+    "azure-resources") is recorded on the deployment and every model object; `known` maps
+    addresses to model objects built elsewhere (a Terraform deployment mixing azurerm and
+    azapi resources) that references may link to. `resource_key` turns an id into the key
+    links are looked up by (for templates `arm_resource_key`, which ignores the
+    subscription and resource group chosen at deployment; deployed resources pass one that
+    keeps them); `resource_ids` maps model keys to the exact resource IDs to report."""
+    return _Normaliser(resources, format, known or {}, resource_key,
+                       resource_ids or {}).deployment(root)
 
 
 # ---------------------------------------------------------------------------------------
@@ -158,7 +164,13 @@ def _get(value: Sourced | None, *path: str | int) -> Sourced | None:
 
 
 def _first(value: Sourced | None, *candidates: tuple[str | int, ...]) -> Sourced | None:
-    return first(value, *candidates, ci=True)
+    """The first candidate that holds a value; else the first written as `null` (deployed
+    resources write every unset property so: a finding points at that line)."""
+    found = first(value, *candidates, ci=True)
+    if found is None:
+        found = next((item for item in (_get(value, *path) for path in candidates)
+                      if item is not None and item.loc is not None), None)
+    return found
 
 
 def _is_existing(res: ResolvedResource) -> bool:
@@ -225,10 +237,6 @@ def _name_of(res: ResolvedResource) -> Field[str]:
     return _last_segment(field_from(res.name, as_str, res.address, res.decl))
 
 
-def _id_key(res: ResolvedResource) -> str | None:
-    return arm_resource_key(res.id) if isinstance(res.id, str) else None
-
-
 def _parent_key(key: str | None) -> str | None:
     if key is None or key.count("/") < 4:
         return None
@@ -240,8 +248,11 @@ def _parent_key(key: str | None) -> str | None:
 
 class _Normaliser:
     def __init__(self, resources: list[ResolvedResource], format: str,
-                 known: Mapping[str, object]) -> None:
+                 known: Mapping[str, object], resource_key: Callable[[str], str | None],
+                 resource_ids: Mapping[str, str]) -> None:
         self.format = format
+        self.resource_key = resource_key
+        self.resource_ids = resource_ids
         self.by_type: dict[str, list[ResolvedResource]] = defaultdict(list)
         for res in resources:
             rtype = res.type.lower()
@@ -252,9 +263,12 @@ class _Normaliser:
 
     # -- index and links --------------------------------------------------------------------
 
+    def id_key(self, res: ResolvedResource) -> str | None:
+        return self.resource_key(res.id) if isinstance(res.id, str) else None
+
     def add(self, res: ResolvedResource, obj: object) -> None:
         self.objects[res.address] = obj
-        key = _id_key(res)
+        key = self.id_key(res)
         if key is not None:
             self.objects.setdefault(key, obj)
             self.id_keys[res.address] = key
@@ -283,7 +297,7 @@ class _Normaliser:
                 return Field(Unresolved(f"{target.target} is not a {kind.__name__} in the "
                                         "scanned deployment", loc), loc, origin)
             return Field(obj, loc, origin)
-        obj = self.lookup(arm_resource_key(target), kind)
+        obj = self.lookup(self.resource_key(target), kind)
         return Field(obj if obj is not None else target, loc, origin)
 
     def link_id(self, holder: Sourced | None, kind: type[K], owner_loc: Location | None
@@ -295,7 +309,7 @@ class _Normaliser:
         """A child resource's parent, from its id (or the key it is filed under), else from
         the `PARENT_ID` an azapi resource carries."""
         loc = res.name.at or res.name.loc or res.decl
-        for key in (_parent_key(_id_key(res)), _parent_key(res.address)):
+        for key in (_parent_key(self.id_key(res)), _parent_key(res.address)):
             obj = self.lookup(key, kind)
             if obj is not None:
                 return Field(obj, loc)
@@ -306,13 +320,14 @@ class _Normaliser:
                         else Field(None, linked.loc, linked.origin))
         if isinstance(res.name.data, Unresolved):
             return Field(res.name.data, loc)
-        if _id_key(res) is None and isinstance(res.id, Unresolved):
+        if self.id_key(res) is None and isinstance(res.id, Unresolved):
             return Field(res.id, loc)
         return Field(None, loc)
 
     def base(self, res: ResolvedResource) -> dict[str, Any]:
         return {"key": res.address, "name": _name_of(res), "decl": res.decl,
-                "format": self.format, "present": res.present}
+                "format": self.format, "present": res.present,
+                "resource_id": self.resource_ids.get(res.address)}
 
     def of(self, *types: str) -> Iterator[ResolvedResource]:
         for rtype in types:
@@ -399,7 +414,8 @@ class _Normaliser:
                vnet: Field[VirtualNetwork | None], props: Sourced | None) -> Subnet:
         delegations = _pluck(_get(props, "delegations"), "properties", "serviceName")
         return Subnet(
-            key=key, name=name, decl=decl, format=self.format, present=present, vnet=vnet,
+            key=key, name=name, decl=decl, format=self.format, present=present,
+            resource_id=self.resource_ids.get(key), vnet=vnet,
             address_prefixes=cast(Field[tuple[Field[str], ...]], string_list(
                 _plural(props, "addressPrefixes", "addressPrefix"), decl)),
             delegations=cast(Field[tuple[Field[str], ...]], string_list(delegations, decl)),
@@ -425,6 +441,7 @@ class _Normaliser:
                     else f"{res.address}/virtualnetworkpeerings[{position}]"
                 found[key] = VnetPeering(
                     key=key, name=name, decl=decl, format=self.format, present=res.present,
+                    resource_id=self.resource_ids.get(key),
                     local_vnet=Field(vnet, res.decl),
                     remote_vnet=self.link_id(_get(entry, "properties", "remoteVirtualNetwork"),
                                              VirtualNetwork, decl))
@@ -470,10 +487,10 @@ class _Normaliser:
                  ) -> dict[str, list[K]]:
         """Child resources (`routes`, `securityRules`) by the address of their parent."""
         parents = {res.address: res for res in self.of(rtype.rsplit("/", 1)[0])}
-        by_id = {_id_key(res): res.address for res in parents.values() if _id_key(res)}
+        by_id = {self.id_key(res): res.address for res in parents.values() if self.id_key(res)}
         found: dict[str, list[K]] = defaultdict(list)
         for res in self.of(rtype):
-            key = _parent_key(_id_key(res)) or _parent_key(res.address)
+            key = _parent_key(self.id_key(res)) or _parent_key(res.address)
             parent = key if key in parents else by_id.get(key)
             if parent is None:
                 written = ref_target(get(res.body, PARENT_ID))
@@ -650,7 +667,7 @@ class _Normaliser:
         """The virtual WAN hub a hub connection belongs to: its parent, from its id or the
         key it is filed under, else the `PARENT_ID` an azapi resource carries."""
         loc = res.name.at or res.name.loc or res.decl
-        key = _parent_key(_id_key(res)) or _parent_key(res.address)
+        key = _parent_key(self.id_key(res)) or _parent_key(res.address)
         if key is None:
             written = ref_target(get(res.body, PARENT_ID))
             if isinstance(written, ResourceRef):
@@ -679,7 +696,7 @@ class _Normaliser:
         if isinstance(subnet.value, Subnet):
             return subnet.value.vnet
         if isinstance(subnet.value, str):
-            vnet = self.lookup(_parent_key(arm_resource_key(subnet.value)), VirtualNetwork)
+            vnet = self.lookup(_parent_key(self.resource_key(subnet.value)), VirtualNetwork)
             return Field(vnet, subnet.loc, subnet.origin)
         return Field(subnet.value, subnet.loc, subnet.origin)
 
@@ -751,7 +768,7 @@ class _Normaliser:
     def clusters(self) -> list[Cluster]:
         child_pools: dict[str, list[NodePool]] = defaultdict(list)
         for res in self.of(AGENT_POOL):
-            cluster_key = _parent_key(_id_key(res)) or _parent_key(res.address)
+            cluster_key = _parent_key(self.id_key(res)) or _parent_key(res.address)
             written = ref_target(get(res.body, PARENT_ID))
             if isinstance(written, ResourceRef):
                 cluster_key = written.target
@@ -760,7 +777,7 @@ class _Normaliser:
         clusters = []
         for res in self.of(CLUSTER):
             pools = {pool.key: pool for pool in self.inline_pools(res)}
-            keys = [res.address] + [k for k in (_id_key(res),) if k and k != res.address]
+            keys = [res.address] + [k for k in (self.id_key(res),) if k and k != res.address]
             for key in keys:
                 for pool in child_pools.get(key, []):
                     pools.pop(pool.key, None)
@@ -776,12 +793,31 @@ class _Normaliser:
             location=field_from(_get(body, "location"), as_str, None, res.decl),
             identity_type=_identity_type(body, props, res.decl),
             api_server=self.api_server(props, res.decl),
-            network=_network(props, res.decl),
+            network=self.network(props, res.decl),
             node_pools=pools,
             http_application_routing=field_from(
                 _get(props, "addonProfiles", "httpApplicationRouting", "enabled"), as_bool,
                 False, res.decl, default=True),
         )
+
+    def network(self, props: Sourced | None, decl: Location) -> NetworkProfile:
+        """The network profile with the public IPs of AKS's own egress linked: the load
+        balancer's effective outbound IPs (deployed state), else the outbound IPs and
+        prefixes chosen for it; the managed NAT gateway's effective outbound IPs."""
+        profile = _get(props, "networkProfile")
+        balancer = _get(profile, "loadBalancerProfile")
+        chosen = _entries(_get(balancer, "effectiveOutboundIPs")) or [
+            *_entries(_get(balancer, "outboundIPs", "publicIPs")),
+            *_entries(_get(balancer, "outboundIPPrefixes", "publicIPPrefixes"))]
+        nat = _entries(_get(profile, "natGatewayProfile", "effectiveOutboundIPs"))
+        return replace(_network(props, decl),
+                       load_balancer_egress=self.egress_ips(chosen, decl),
+                       managed_nat_egress=self.egress_ips(nat, decl))
+
+    def egress_ips(self, holders: list[Sourced], decl: Location
+                   ) -> tuple[Field[PublicIp | str | None], ...]:
+        return tuple(cast(Field[PublicIp | str | None], self.link_id(holder, PublicIp, decl))
+                     for holder in holders)
 
     def inline_pools(self, res: ResolvedResource) -> Iterator[NodePool]:
         for position, entry in enumerate(_entries(_get(_props(res), "agentPoolProfiles"))):
@@ -798,6 +834,7 @@ class _Normaliser:
         decl = decl or res.decl
         return NodePool(
             key=key, name=name, decl=decl, format=self.format, present=res.present,
+            resource_id=self.resource_ids.get(key),
             mode=field_from(_get(props, "mode"), as_str, default_mode, decl, default=True),
             subnet=cast(Field[Subnet | str | None],
                         self.link(_get(props, "vnetSubnetID"), Subnet, decl)),

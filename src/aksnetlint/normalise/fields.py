@@ -119,7 +119,7 @@ def string_list(value: Sourced | None, absent_loc: Location | None,
                 absent: tuple[Field[str], ...] | None = ()) -> Field[tuple[Field[str], ...] | None]:
     """A list of strings; each entry keeps its own location. A single string is a list of one
     (Terraform v2 `address_prefix`, ARM `addressPrefix`)."""
-    if value is None or (value.data is None and value.at is None):
+    if value is None or (value.data is None and value.at is None and value.loc is None):
         return Field(absent, absent_loc)
     loc, origin = provenance(value)
     data = value.data
