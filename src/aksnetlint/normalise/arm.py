@@ -597,19 +597,20 @@ class _Normaliser:
         connect to them (inline `connections` or `vpnConnections` children), each at the
         connection's `remoteVpnSite`; a gateway or connection that may not be deployed
         joins nothing."""
-        hub_keys = {res.address: _id_key(res) or res.address for res in self.of(VIRTUAL_HUB)}
+        hub_keys = {res.address: self.id_key(res) or res.address
+                    for res in self.of(VIRTUAL_HUB)}
         gateway_hubs: dict[str, Field[VirtualHub | None]] = {}
         connections: list[tuple[str, Sourced | None]] = []
         for res in self.of(VPN_GATEWAY):
             if res.present is not True:
                 continue
             named = self.hub_named(_get(_props(res), "virtualHub"), hub_keys, res.decl)
-            for address in {res.address, _id_key(res) or res.address}:
+            for address in {res.address, self.id_key(res) or res.address}:
                 gateway_hubs[address] = named
             connections.extend((res.address, _get(entry, "properties", "remoteVpnSite"))
                                for entry in _entries(_get(_props(res), "connections")))
         for res in self.of(VPN_CONNECTION):
-            parent = _parent_key(_id_key(res)) or _parent_key(res.address)
+            parent = _parent_key(self.id_key(res)) or _parent_key(res.address)
             if res.present is True and parent is not None:
                 connections.append((parent, _get(_props(res), "remoteVpnSite")))
         site_hubs: dict[str, list[Field[VirtualHub | None]]] = defaultdict(list)
@@ -619,14 +620,15 @@ class _Normaliser:
             if hub is None or holder is None:
                 continue
             site_key = site.target if isinstance(site, ResourceRef) else \
-                arm_resource_key(site) if isinstance(site, str) else None
+                self.resource_key(site) if isinstance(site, str) else None
             if site_key is not None:
                 loc, _origin = provenance(holder)
                 site_hubs[site_key].append(Field(hub.value, loc or hub.loc))
         sites = []
         for res in self.of(VPN_SITE):
             hubs = site_hubs.get(res.address, []) + (
-                site_hubs.get(_id_key(res) or "", []) if _id_key(res) != res.address else [])
+                site_hubs.get(self.id_key(res) or "", [])
+                if self.id_key(res) != res.address else [])
             sites.append(VpnSite(**self.base(res), hubs=tuple(hubs),
                                  address_space=cast(Field[tuple[Field[str], ...]], string_list(
                                      _get(_props(res), "addressSpace", "addressPrefixes"),
@@ -645,7 +647,7 @@ class _Normaliser:
         if isinstance(target, ResourceRef):
             key = hub_keys.get(target.target, target.target)
         elif isinstance(target, str):
-            key = arm_resource_key(target) or target.strip().rstrip("/").lower()
+            key = self.resource_key(target) or target.strip().rstrip("/").lower()
         else:
             return Field(target, loc or decl, origin)
         return Field(VirtualHub(key, key.rstrip("/").rsplit("/", 1)[-1]), loc or decl, origin)

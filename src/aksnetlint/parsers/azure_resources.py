@@ -69,7 +69,7 @@ _ARM_SPELLINGS = (
     "subnet", "privateIPAddress", "publicIPAddress", "hubIPAddresses", "gatewayType",
     "vpnType", "connectionType", "virtualNetworkGateway1", "virtualNetworkGateway2",
     "localNetworkGateway2", "localNetworkAddressSpace", "gatewayIpAddress", "virtualNetwork",
-    "registrationEnabled", "virtualHub",
+    "registrationEnabled", "virtualHub", "connections", "remoteVpnSite",
     # subnet users
     "virtualMachineProfile", "networkProfile", "networkInterfaceConfigurations",
     "frontendIPConfigurations", "gatewayIPConfigurations",
@@ -120,6 +120,7 @@ SUB_RESOURCES: dict[str, _Tree] = {
     "microsoft.network/networksecuritygroups": _tree("securityRules", "defaultSecurityRules"),
     "microsoft.network/virtualnetworkgateways": _tree("ipConfigurations"),
     "microsoft.network/azurefirewalls": _tree("ipConfigurations"),
+    "microsoft.network/vpngateways": _tree("connections"),
     "microsoft.network/networkinterfaces": _tree("ipConfigurations"),
     "microsoft.network/privatelinkservices": _tree("ipConfigurations"),
     "microsoft.network/loadbalancers": _tree("frontendIPConfigurations"),
