@@ -222,16 +222,24 @@ class _Scope:
         return self._memo(f"p:{key}", name, offset, lambda: self._parameter_value(declared))
 
     def _parameter_value(self, name: str) -> Sourced:
+        """The value supplied (a parameter file, the deployment resource of a nested or
+        linked template), else `defaultValue`, else null when the parameter is
+        `nullable`, else Unresolved. A supplied null counts as not supplied, as in ARM
+        (so a Bicep module given `null` gets the module's default)."""
         state = self.state
         supplied = state.supplied.get(name.lower())
-        if supplied is not None:
+        if supplied is not None and supplied.data is not None:
             return supplied
         path: JsonPath = (*state.path, "parameters", name)
         declaration = state.section("parameters")[name]
         if isinstance(declaration, dict) and "defaultValue" in declaration:
             return state.resolver.value(state.document, (*path, "defaultValue"),
                                         declaration["defaultValue"], _Scope(state))
+        if supplied is not None:
+            return supplied
         loc = state.document.locate_key(path) or state.document.locate(path)
+        if _nullable(state, declaration):
+            return Sourced(None, loc)
         return Sourced(Unresolved(f"parameter {name!r} has no value (no defaultValue and "
                                   "no parameter file sets it)", loc), loc)
 
@@ -866,6 +874,22 @@ def _inner_deployment(body: Sourced, outer: Deployment) -> Deployment:
     location = outer.location if group is None else Unresolved(
         "nested deployment's resource group location is unknown")
     return Deployment(scope, subscription_id, resource_group, location, outer.tenant_id)
+
+
+def _nullable(state: _TemplateState, declaration: Any) -> bool:
+    """Whether a parameter (or type definition) accepts null: `"nullable": true` on it or
+    on the definition its `$ref` names (`#/definitions/name`), followed a few levels."""
+    definitions = state.section("definitions")
+    for _ in range(8):
+        if not isinstance(declaration, dict):
+            return False
+        if declaration.get("nullable") is True:
+            return True
+        ref = declaration.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/definitions/"):
+            return False
+        declaration = definitions.get(ref[len("#/definitions/"):])
+    return False
 
 
 def _declare_functions(state: _TemplateState, entry: Any) -> None:

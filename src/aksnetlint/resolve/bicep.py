@@ -526,6 +526,7 @@ class _FileScope:
         self.extra: dict[str, Handle] = {}
         self.declared: dict[str, ast.Declaration | ast.ParamDeclaration] = {}
         self.imports: dict[str, _Import] = {}
+        self.types: dict[str, ast.TypeDecl] = {}
         self.nested: dict[str, list[tuple[ast.Resource, ...]]] = {}
         self._memo: dict[object, Sourced] = {}
         self._busy: set[object] = set()
@@ -537,6 +538,8 @@ class _FileScope:
         for decl in self.tree.declarations:
             if isinstance(decl, ast.Import):
                 self._declare_import(decl)
+            elif isinstance(decl, ast.TypeDecl):
+                self.types[decl.name] = decl
             elif isinstance(decl, ast.Param | ast.Var | ast.Resource | ast.Module
                             | ast.Func | ast.Output):
                 if not isinstance(decl, ast.Output):
@@ -637,16 +640,41 @@ class _FileScope:
                          lambda: self._param_value(decl))
 
     def _param_value(self, decl: ast.Param) -> Sourced:
+        """The value supplied (parameter file, module caller), else the default, else null
+        for a nullable type, else Unresolved. A supplied null counts as not supplied (the
+        compiled module is a nested deployment, and ARM treats null so)."""
         supplied = self.supplied.get(decl.name)
-        if supplied is not None:
+        if supplied is not None and supplied.data is not None:
             return supplied
         if decl.default is not None:
             return self.guard(decl.default, {})
-        if isinstance(decl.type, ast.TypeNullable):
+        if supplied is not None:
+            return supplied
+        if self.nullable(decl.type):
             return Sourced(None, decl.loc)
         return Sourced(Unresolved(f"parameter {decl.name!r} has no value (no default, and "
                                   "no parameter file or module caller sets it)",
                                   decl.name_loc), decl.name_loc)
+
+    def nullable(self, type_: ast.TypeExpr | None, depth: int = 0) -> bool:
+        """Whether a type accepts null: `T?`, `null`, a union with null, or a type alias
+        (declared here or imported) that does."""
+        if isinstance(type_, ast.TypeNullable | ast.Null):
+            return True
+        if isinstance(type_, ast.TypeUnion):
+            return any(self.nullable(member, depth) for member in type_.members)
+        if not isinstance(type_, ast.TypeRef) or type_.args or type_.namespace \
+                or depth > 8:
+            return False
+        alias = self.types.get(type_.name)
+        if alias is not None:
+            return self.nullable(alias.type, depth + 1)
+        entry = self.imports.get(type_.name)
+        if entry is not None and entry.name is not None:
+            target = self.import_scope(entry.decl)
+            if isinstance(target, _FileScope) and entry.name in target.types:
+                return target.nullable(target.types[entry.name].type, depth + 1)
+        return False
 
     def var_value(self, decl: ast.Var) -> Sourced:
         return self.memo(("var", decl.name), decl.name_loc, f"variable {decl.name!r}",
