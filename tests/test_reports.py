@@ -89,11 +89,14 @@ def test_json_shape(tmp_path: Path) -> None:
     assert data["schema_version"] == 1
     assert data["tool"]["name"] == "aksnetlint"
     assert data["summary"] == {"findings": 1, "suppressed": 0, "unresolved_notes": 0,
-                               "deployments": 1, "files": 2, "errors": 0, "complete": True}
+                               "deployments": 1, "files": 2, "errors": 0, "complete": True,
+                               "baseline": None, "variants": []}
+    assert data["baseline"] is None
     [finding] = data["findings"]
     assert set(finding) == {"rule", "severity", "kind", "message", "path", "line", "column",
                             "end_line", "end_column", "related", "properties", "fingerprint",
-                            "suppressed"}
+                            "suppressed", "variant"}
+    assert finding["variant"] is None
     assert (finding["rule"], finding["path"], finding["line"]) == ("AKS001",
                                                                   "terraform.tfvars", 2)
     assert finding["related"][0]["path"] == "main.tf"

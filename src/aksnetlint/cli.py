@@ -18,6 +18,7 @@ import click
 from aksnetlint import __version__
 
 if TYPE_CHECKING:
+    from aksnetlint.config import Config
     from aksnetlint.rules import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -60,12 +61,39 @@ def cli() -> None:
 
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def _output_pairs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """`--output-format FORMAT=FILE` values, checked."""
+    pairs = []
+    for value in values:
+        name, sep, file = value.partition("=")
+        if not sep or not file or name not in FORMATS:
+            raise click.BadParameter(f"{value!r}: expected FORMAT=FILE with FORMAT one of "
+                                     f"{', '.join(FORMATS)}", param_hint="--output-format")
+        pairs.append((name, Path(file)))
+    return pairs
+
+
+def _environments(names: tuple[str, ...], config: Config) -> frozenset[str] | None:
+    """`--environment` names, each one the configuration defines."""
+    from aksnetlint.errors import ConfigError
+
+    if not names:
+        return None
+    known = [e.name for e in config.environments]
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"--environment {name}: no such environment (configured: "
+                              f"{', '.join(known) or 'none'})", config.source)
+    return frozenset(names)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
-              default="text", show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--select", multiple=True, metavar="CODES",
@@ -106,15 +134,24 @@ SEVERITIES = ("info", "low", "medium", "high", "critical")
 @click.option("--sarif-category", metavar="CATEGORY",
               help="SARIF automationDetails.id: the code scanning category that tells several "
                    "uploads for one commit apart (default: left to the uploader).")
+@click.option("--output-format", "extra_outputs", multiple=True, metavar="FORMAT=FILE",
+              callback=lambda _ctx, _param, value: _output_pairs(value),
+              help="Also write a report in FORMAT to FILE (repeatable): "
+                   "--output-format sarif=aksnetlint.sarif --output-format markdown=summary.md")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Only findings and errors: no summary line, notes or progress.")
+@click.option("--environment", "environment", multiple=True, metavar="NAME",
+              help="Scan only these configured environments (repeatable; default: all).")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[str, ...],
          ignore: tuple[str, ...], exit_zero: bool, fail_on: str | None,
          show_unresolved: bool | None, var_file: tuple[Path, ...],
          param_file: tuple[Path, ...], hybrid: bool | None, config_path: Path | None,
          statistics: bool, jobs: int | None, no_cache: bool, baseline: Path | None,
          write_baseline: Path | None, root_dir: Path | None,
-         sarif_category: str | None) -> None:
+         sarif_category: str | None, extra_outputs: list[tuple[str, Path]], quiet: bool,
+         environment: tuple[str, ...]) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
-    from aksnetlint.baseline import filter_new, read_baseline
+    from aksnetlint.baseline import apply_baseline, read_baseline
     from aksnetlint.baseline import write_baseline as baseline_text
     from aksnetlint.config import (
         Config,
@@ -154,9 +191,11 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
             jobs=jobs,
             cache=not no_cache,
             on_premises=ranges_relative_to(config.on_premises, root),
+            environments=config.environments,
+            only_environments=_environments(environment, config),
         )
         known = read_baseline(baseline) if baseline else None
-        result = lint(targets, options, rules, progress=_progress_bar())
+        result = lint(targets, options, rules, progress=None if quiet else _progress_bar())
     except AksnetlintError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
@@ -166,30 +205,36 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     for unused in result.unused_suppressions:
         click.echo(str(replace(unused, location=replace(
             unused.location, path=display_path(unused.location.path, result.root)))), err=True)
-    for note in result.notes:
+    for note in [] if quiet else result.notes:
         click.echo(f"note: {note}", err=True)
     if write_baseline is not None:
+        # exit 0 once written, findings or not; 2 when a file could not be scanned (the
+        # baseline is written, but it lacks that file's findings)
         try:
             _write_output(baseline_text(write_baseline, result.findings), write_baseline)
         except OSError as exc:
             click.echo(f"{write_baseline}: error: cannot write baseline: {exc}", err=True)
             sys.exit(EXIT_ERROR)
-        click.echo(f"aksnetlint: recorded {len(result.active)} findings in {write_baseline}",
-                   err=True)
+        if not quiet:
+            click.echo(f"aksnetlint: recorded {len(result.active)} findings in "
+                       f"{write_baseline}" + (" (scan incomplete)" if result.errors else ""),
+                       err=True)
         sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
-    if known is not None:
-        result.findings, left_out = filter_new(result.findings, known)
-        if left_out:
-            result.notes.append(f"{left_out} findings are in the baseline")
-    colour = fmt == "text" and output is None and _colour(sys.stdout)
-    text = reporter(fmt)(result, rules, ReportOptions(colour=colour, root=result.root,
-                                                      statistics=statistics,
-                                                      category=sarif_category))
-    try:
-        _write_output(text, output)
-    except OSError as exc:
-        click.echo(f"{output}: error: cannot write report: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_ERROR)
+    if known is not None and baseline is not None:
+        result.findings, result.baseline = apply_baseline(
+            result.findings, known, baseline.as_posix(), result.covers, result.variants)
+    reports = [(fmt, output), *extra_outputs]
+    for name, destination in reports:
+        colour = name == "text" and destination is None and _colour(sys.stdout)
+        text = reporter(name)(result, rules, ReportOptions(
+            colour=colour, root=result.root, statistics=statistics, category=sarif_category,
+            quiet=quiet))
+        try:
+            _write_output(text, destination)
+        except OSError as exc:
+            click.echo(f"{destination}: error: cannot write report: {exc.strerror or exc}",
+                       err=True)
+            sys.exit(EXIT_ERROR)
     if result.errors:
         sys.exit(EXIT_ERROR)
     threshold = Severity(fail_on or config.fail_on or "info").rank

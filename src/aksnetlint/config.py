@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aksnetlint.environments import Environment, parse_environments
 from aksnetlint.errors import ConfigError
 from aksnetlint.findings import Severity
 from aksnetlint.model import Field
@@ -22,7 +23,7 @@ CODE_RE = re.compile(r"^AKS\d{0,3}$")
 FAIL_ON = ("info", "low", "medium", "high", "critical")
 NETWORK_KEYS = {"hybrid", "on_premises"}
 KEYS = ("select", "ignore", "severity", "per_path_ignores", "rules", "network", "rules_dirs",
-        "exclude", "fail_on", "var_files", "show_unresolved", "root")
+        "exclude", "fail_on", "var_files", "show_unresolved", "root", "environments")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Config:
     root: Path | None = None  # what report paths are relative to (default: the git top level)
     # network.on_premises: on-premises ranges connected to every cluster, where written
     on_premises: tuple[Field[str], ...] = ()
+    environments: tuple[Environment, ...] = ()
 
 
 def find_config(start: Path) -> Path | None:
@@ -201,6 +203,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     return Config(
         source=source,
         root=root,
+        environments=parse_environments(data.get("environments"), base, source),
         select=_codes(data.get("select", []), "select", source),
         ignore=_codes(data.get("ignore", []), "ignore", source),
         severity=severity,

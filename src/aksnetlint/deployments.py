@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aksnetlint.discover import Unit, relative
+from aksnetlint.environments import Environment, label
 from aksnetlint.errors import AksnetlintError
 from aksnetlint.findings import FileError
 from aksnetlint.model import Deployment
@@ -35,6 +36,16 @@ class LoadOptions:
     # the folders named on the command line: where to look for a file's callers and
     # parameter files (a file named alone looks in its repository, else the scan root)
     search_roots: tuple[Path, ...] = ()
+    environments: tuple[Environment, ...] = ()  # named parameter variants (configuration)
+
+    def environments_of(self, path: Path) -> list[Environment]:
+        """The environments that name this variable or parameter file."""
+        path = path.resolve()
+        return [e for e in self.environments if path in e.var_files or path in e.param_files]
+
+    def claimed(self, path: Path) -> bool:
+        """Whether an environment names this file (then it is applied only there)."""
+        return bool(self.environments_of(path))
 
     def search_root(self, path: Path) -> Path:
         for folder in self.search_roots:
@@ -127,7 +138,8 @@ def load_terraform(unit: Unit, options: LoadOptions) -> Loaded:
     folder_rel = relative(unit.path, options.root)
     module = _parse_module_folder(unit.path, unit.files, options, loaded)
     assert isinstance(module, TerraformModule)
-    for path in _var_files(unit.path, options.var_files):
+    explicit = options.var_files + unit.var_files
+    for path in _var_files(unit.path, explicit):
         rel = relative(path, options.root)
         loaded.files += 1
         try:
@@ -141,7 +153,9 @@ def load_terraform(unit: Unit, options: LoadOptions) -> Loaded:
     resolution = resolve_terraform(module, loader)
     loaded.errors.extend(file_error(e, folder_rel) for e in resolution.errors)
     loaded.notes.extend(resolution.notes)
-    loaded.deployments.append(normalise_terraform(resolution.resources, folder_rel))
+    variant = unit.variant or label([p.resolve() for p in explicit], options.root)
+    loaded.deployments.append(replace(normalise_terraform(resolution.resources, folder_rel),
+                                      variant=variant))
     return loaded
 
 
@@ -183,7 +197,6 @@ def _load_arm(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loa
         TEMPLATE_SCHEMA_MARK,
         parse,
     )
-    from aksnetlint.sources import read_text
 
     lowered = text.lower()
     marks = (TEMPLATE_SCHEMA_MARK, PARAMETERS_SCHEMA_MARK, "microsoft.blueprint/blueprints")
@@ -196,24 +209,49 @@ def _load_arm(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loa
         loaded.errors.append(file_error(exc, rel))
         return loaded
     if document.kind == "parameters":
-        template = _template_of_parameters(unit.path)
-        if template is None:
-            return loaded
-        template_rel = relative(template, options.root)
-        try:
-            document = parse(read_text(template, template_rel), template_rel)
-        except AksnetlintError as exc:
-            loaded.errors.append(file_error(exc, template_rel))
-            return loaded
-        if document.kind != "template":
-            return loaded
-        _resolve_arm(Unit(unit.format, template, [template]), document, template_rel, options,
-                     loaded)
-        loaded.supersedes.discard(unit.path)  # named alone: this file stands for its template
-        return loaded
+        return _load_parameters_alone(unit, options, loaded)
     if document.kind != "template":
         return loaded
     return _resolve_arm(unit, document, rel, options, loaded)
+
+
+def _load_parameters_alone(unit: Unit, options: LoadOptions, loaded: Loaded) -> Loaded:
+    """A parameter file as a unit of its own builds no deployment; named alone (as
+    pre-commit does) it scans its template with itself applied, or in each environment
+    that names it. The template of `x.parameters.json` is `x.json`, else `x.bicep`."""
+    from aksnetlint.parsers.arm import parse
+    from aksnetlint.sources import read_text
+
+    envs = options.environments_of(unit.path)
+    template = _template_of_parameters(unit.path)
+    if template is None:
+        source = unit.path.with_name(unit.path.name[: -len(".parameters.json")] + ".bicep") \
+            if unit.path.name.lower().endswith(".parameters.json") else None
+        if source is None or not source.is_file():
+            return loaded
+        read: set[str] = set()
+        runs: list[tuple[Path, str | None]] = \
+            [(p, e.name) for e in envs for p in e.param_files] or [(unit.path, None)]
+        for param_file, variant in runs:
+            _load_bicep_deployment(source.resolve(), param_file, options, loaded, read, variant)
+        loaded.files = len(read)
+        return loaded
+    template_rel = relative(template, options.root)
+    try:
+        document = parse(read_text(template, template_rel), template_rel)
+    except AksnetlintError as exc:
+        loaded.errors.append(file_error(exc, template_rel))
+        return loaded
+    if document.kind != "template":
+        return loaded
+    for env in envs:
+        _resolve_arm(Unit(unit.format, template, [template], param_files=env.param_files,
+                          variant=env.name), document, template_rel, options, loaded)
+    if not envs:
+        _resolve_arm(Unit(unit.format, template, [template]), document, template_rel, options,
+                     loaded)
+    loaded.supersedes.discard(unit.path)  # named alone: this file stands for its template
+    return loaded
 
 
 def _resolve_arm(unit: Unit, document: object, rel: str, options: LoadOptions,
@@ -224,22 +262,31 @@ def _resolve_arm(unit: Unit, document: object, rel: str, options: LoadOptions,
     from aksnetlint.sources import read_text
 
     assert isinstance(document, ArmDocument)
+    own = find_parameter_files(unit.path)
+    # the template reads its own parameter files: they are no deployment of their own
+    loaded.supersedes.update(p.resolve() for p in (*own, *unit.param_files))
+    if unit.param_files:  # an environment: its files instead of the template's own
+        chosen = [p.resolve() for p in unit.param_files]
+    else:  # its own files, but those an environment names are applied there only
+        chosen = [p.resolve() for p in own if not options.claimed(p)]
+        if unit.others_only and not chosen:
+            return loaded  # every parameter file it has belongs to an environment
     loaded.files += 1
     parameter_documents = []
-    own = find_parameter_files(unit.path)
-    for path in [*own, *(p.resolve() for p in options.param_files)]:
+    applied = [*chosen, *(p.resolve() for p in options.param_files)]
+    for path in applied:
         path_rel = relative(path, options.root)
         loaded.files += 1
         try:
             parameter_documents.append(parse(read_text(path, path_rel), path_rel))
         except AksnetlintError as exc:
             loaded.errors.append(file_error(exc, path_rel))
-    # the template reads its own parameter files: they are no deployment of their own
-    loaded.supersedes.update(p.resolve() for p in own)
     resolution = resolve_document(document, parameter_documents, unit.path)
     loaded.errors.extend(file_error(e, rel) for e in resolution.errors)
     loaded.notes.extend(resolution.notes)
-    loaded.deployments.append(normalise_arm(resolution.resources, rel))
+    variant = unit.variant or label(applied, options.root)
+    loaded.deployments.append(replace(normalise_arm(resolution.resources, rel),
+                                      variant=variant))
     return loaded
 
 
@@ -317,7 +364,8 @@ def load_bicep(unit: Unit, options: LoadOptions) -> Loaded:
     roots = deployment_roots(unit.path, options.root, options,
                              options.search_root(unit.path))
     for root_file in roots or [unit.path]:
-        _load_bicep_root(root_file, options, loaded, read)
+        _load_bicep_root(root_file, options, loaded, read,
+                         unit if root_file == unit.path else None)
     if roots:
         # scanned through its callers: it stands for them when they are not in the scan
         # (a caller in the scan supersedes it); of several modules of the same callers,
@@ -354,11 +402,17 @@ def _load_bicepparam(path: Path, rel: str, options: LoadOptions, loaded: Loaded,
         loaded.errors.extend(file_error(e, rel) for e in resolution.errors)
         loaded.notes.extend(resolution.notes)
         return
-    _load_bicep_deployment(target.resolve(), path.resolve(), options, loaded, read)
+    # in each environment that names it, else a variant of its own
+    names: list[str | None] = [e.name for e in options.environments_of(path)]
+    for variant in names or [None]:
+        _load_bicep_deployment(target.resolve(), path.resolve(), options, loaded, read, variant)
 
 
-def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set[str]) -> None:
-    """One top-level Bicep file with each of its parameter files."""
+def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set[str],
+                     unit: Unit | None = None) -> None:
+    """One top-level Bicep file with each of its parameter files (for an environment's
+    unit, the environment's files; parameter files an environment names are applied
+    only there)."""
     from aksnetlint.resolve.bicep import (
         bicep_source_for,
         bicepparam_target,
@@ -366,16 +420,26 @@ def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set
     )
     from aksnetlint.resolve.bicep_callers import bicepparam_users, module_closure
 
-    params: dict[Path, None] = {}
-    for param in [*parameter_files_for(path),
-                  *bicepparam_users(path, options.root, options, options.search_root(path))]:
-        params[param.resolve()] = None
+    params: dict[Path, str | None] = {}
+    own = [p.resolve() for p in [
+        *parameter_files_for(path),
+        *bicepparam_users(path, options.root, options, options.search_root(path))]]
+    loaded.supersedes.update(own)
+    if unit is not None and unit.param_files:
+        several = len(unit.param_files) > 1
+        for param in unit.param_files:
+            params[param.resolve()] = f"{unit.variant} ({relative(param, options.root)})" \
+                if several else unit.variant
+    else:
+        for param in own:
+            if not options.claimed(param):
+                params[param] = None
     for given in (p.resolve() for p in options.param_files):
         # `--param-file`: ARM parameter files apply to every deployment, a `.bicepparam`
         # to the file its `using` names
         named = bicepparam_target(given) if given.suffix.lower() == ".bicepparam" else path
         if named is not None and named.resolve() == path.resolve():
-            params[given] = None
+            params.setdefault(given, None)
     loaded.supersedes.update(params)
     modules = module_closure(path, options.root)
     loaded.supersedes.update(modules)
@@ -384,9 +448,11 @@ def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set
         compiled = source.with_suffix(".json")
         if compiled.is_file() and bicep_source_for(compiled) is not None:
             loaded.supersedes.add(compiled.resolve())
-    runs: list[Path | None] = [*params] or [None]
-    for param_file in runs:
-        _load_bicep_deployment(path.resolve(), param_file, options, loaded, read)
+    if not params and unit is not None and unit.others_only:
+        return  # every parameter file it has belongs to an environment
+    runs: list[tuple[Path | None, str | None]] = [*params.items()] or [(None, None)]
+    for param_file, variant in runs:
+        _load_bicep_deployment(path.resolve(), param_file, options, loaded, read, variant)
 
 
 # (resolved .bicep, parameter file, load options) -> the deployment, errors, notes and the
@@ -397,7 +463,7 @@ _bicep_runs: dict[tuple[Path, Path | None, LoadOptions], _BicepRun] = {}
 
 
 def _load_bicep_deployment(path: Path, param_file: Path | None, options: LoadOptions,
-                           loaded: Loaded, read: set[str]) -> None:
+                           loaded: Loaded, read: set[str], variant: str | None = None) -> None:
     from contextlib import suppress
 
     from aksnetlint import budget
@@ -433,6 +499,8 @@ def _load_bicep_deployment(path: Path, param_file: Path | None, options: LoadOpt
             _bicep_runs.clear()
         _bicep_runs[key] = run
     deployment, errors, notes, reads = run
+    if param_file is not None:
+        deployment = replace(deployment, variant=variant or label([param_file], options.root))
     loaded.deployments.append(deployment)
     loaded.errors.extend(errors)
     loaded.notes.extend(notes)

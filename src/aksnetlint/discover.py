@@ -14,6 +14,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aksnetlint.environments import (
+    Environment,
+    claimed,
+    covers,
+    is_auto_var_file,
+    module_of_var_file,
+)
 from aksnetlint.findings import FileError
 
 DEFAULT_EXCLUDES = (".terraform", ".git", "node_modules", ".venv", "__pycache__")
@@ -31,6 +38,20 @@ class Unit:
     format: str  # "terraform" | "json" (ARM or plan, by content) | "bicep" | "azure-resources"
     path: Path  # module folder, template file, bicep file, first file of a deployed estate
     files: list[Path] = field(default_factory=list)
+    # a parameter variant (see environments.py): Terraform variable files applied after the
+    # automatic ones; ARM/Bicep parameter files applied instead of the template's own
+    var_files: tuple[Path, ...] = ()
+    param_files: tuple[Path, ...] = ()
+    variant: str | None = None  # an environment's name
+    # a template some environments cover: scan it only with the parameter files of its own
+    # that no environment names (and not at all when there are none)
+    others_only: bool = False
+
+    @property
+    def identity(self) -> str:
+        """What tells two units of one path apart (for the result cache)."""
+        return "\0".join([self.format, self.variant or "", str(self.others_only),
+                          *map(str, self.var_files), "|", *map(str, self.param_files)])
 
 
 @dataclass(slots=True)
@@ -48,30 +69,44 @@ def relative(path: Path, root: Path) -> str:
         return os.path.relpath(path.resolve(), root).replace(os.sep, "/")
 
 
-def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES
-             ) -> Discovery:
-    """Walk the given files and folders; group Terraform files by folder."""
+def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
+             environments: tuple[Environment, ...] = (),
+             selected: frozenset[str] | None = None) -> Discovery:
+    """Walk the given files and folders; group Terraform files by folder; expand the
+    modules and templates that configured environments cover into one unit per environment
+    (only the `selected` ones, when given)."""
     result = Discovery()
     files: list[Path] = []
     seen: set[Path] = set()
+    named: set[Path] = set()
     for given in paths:
         if not given.exists():
-            result.errors.append(FileError(given.as_posix(), "no such file or folder"))
+            result.errors.append(FileError(relative(given, root), "no such file or folder"))
             continue
         if given.is_dir():
             _walk(given, given.resolve(), excludes, files, seen, result, root)
+        elif _is_configuration(given):
+            # a changed configuration (pre-commit names it): scan everything it covers
+            _walk(given.parent, given.parent.resolve(), excludes, files, seen, result, root)
         else:
             real = given.resolve()
+            named.add(real)
             if real not in seen:
                 seen.add(real)
                 files.append(given)
     tf_folders: dict[Path, list[Path]] = {}
+    named_var_files: list[Path] = []
     for path in files:
         name = path.name
         if name.endswith(TERRAFORM_SUFFIXES):
             tf_folders.setdefault(path.parent.resolve(), []).append(path.resolve())
         elif name.endswith(VAR_FILE_SUFFIXES):
-            tf_folders.setdefault(path.parent.resolve(), [])
+            real = path.resolve()
+            if real in named and not (is_auto_var_file(real) and _has_tf(real.parent)):
+                # named alone (pre-commit): its module, with this file applied
+                named_var_files.append(real)
+            else:
+                tf_folders.setdefault(real.parent, [])
         elif name.endswith(JSON_SUFFIXES):
             result.units.append(Unit("json", path.resolve(), [path.resolve()]))
         elif name.endswith(BICEP_SUFFIXES):
@@ -87,11 +122,16 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
                     tf_files = sorted(p.resolve() for p in caller.glob("*.tf") if p.is_file())
                     result.units.append(Unit("terraform", caller, tf_files))
         # the module is the whole folder, whichever of its files was named
-        tf_files = sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
+        tf_files = _tf_files(folder)
         if tf_files:
             result.units.append(Unit("terraform", folder, tf_files))
+    result.units = _variants(result.units, environments, selected, root)
+    for var_file in named_var_files:
+        result.units.extend(_var_file_units(var_file, environments, selected, root))
     result.files = len(files)
-    result.units.sort(key=lambda u: (u.path.as_posix(), u.format))
+    unique = {(u.path, u.identity): u for u in result.units}
+    result.units = sorted(unique.values(), key=lambda u: (u.path.as_posix(), u.format,
+                                                          u.identity))
     return result
 
 
@@ -109,6 +149,74 @@ def _group_deployed_estates(result: Discovery, paths: list[Path],
     result.units = [unit for unit in result.units
                     if not (unit.format == "json" and unit.path in members)]
     result.units.extend(Unit("azure-resources", files[0], files) for files in grouped)
+
+
+def _tf_files(folder: Path) -> list[Path]:
+    return sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
+
+
+def _has_tf(folder: Path) -> bool:
+    return any(p.is_file() for p in folder.glob("*.tf"))
+
+
+def _is_configuration(path: Path) -> bool:
+    """`.aksnetlint.yaml` / `.yml`, or a `pyproject.toml` with a `[tool.aksnetlint]` table."""
+    if path.name in (".aksnetlint.yaml", ".aksnetlint.yml"):
+        return True
+    if path.name != "pyproject.toml":
+        return False
+    try:
+        return "[tool.aksnetlint" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _variants(units: list[Unit], environments: tuple[Environment, ...],
+              selected: frozenset[str] | None, root: Path) -> list[Unit]:
+    """Each module or template an environment covers becomes one unit per environment
+    (a template keeps a unit for its own parameter files no environment names)."""
+    if not environments:
+        return units
+    expanded: list[Unit] = []
+    for unit in units:
+        if unit.format == "terraform":
+            envs = [e for e in environments if e.var_files
+                    and covers(e, unit.path, _repository_of(unit.path, root))]
+        elif unit.path.suffix.lower() in (".json", ".jsonc", ".bicep"):
+            envs = [e for e in environments if e.param_files and covers(e, unit.path)]
+        else:
+            envs = []
+        if not envs:
+            expanded.append(unit)
+            continue
+        for env in envs:
+            if selected is None or env.name in selected:
+                expanded.append(Unit(unit.format, unit.path, unit.files,
+                                     var_files=env.var_files if unit.format == "terraform"
+                                     else (), param_files=env.param_files
+                                     if unit.format != "terraform" else (), variant=env.name))
+        if unit.format != "terraform" and selected is None:
+            expanded.append(Unit(unit.format, unit.path, unit.files, others_only=True))
+    return expanded
+
+
+def _var_file_units(var_file: Path, environments: tuple[Environment, ...],
+                    selected: frozenset[str] | None, root: Path) -> list[Unit]:
+    """The deployments a variable file named alone belongs to: each environment naming it
+    (its modules, or the module above the file), else the module above it with this file
+    applied."""
+    stop = _repository_of(var_file.parent, root)
+    module = module_of_var_file(var_file, stop)
+    units = []
+    for env in environments:
+        if var_file not in env.var_files or (selected is not None and env.name not in selected):
+            continue
+        targets = [m for m in env.modules if m.is_dir()] or ([module] if module else [])
+        units += [Unit("terraform", m, _tf_files(m), var_files=env.var_files, variant=env.name)
+                  for m in targets]
+    if module is not None and var_file not in claimed(environments):
+        units.append(Unit("terraform", module, _tf_files(module), var_files=(var_file,)))
+    return units
 
 
 def _excluded(name: str, rel: str, excludes: tuple[str, ...]) -> bool:

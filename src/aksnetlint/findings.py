@@ -107,6 +107,21 @@ class LintResult:
     deployments: int = 0
     root: str = "."
     unused_suppressions: list[Any] = field(default_factory=list)
+    # the parameter variants of the deployments scanned (None: defaults only)
+    variants: set[str | None] = field(default_factory=set)
+    # what the scan covered (root-relative POSIX): folders walked ("" for the root itself)
+    # and files of the deployments
+    scanned_folders: tuple[str, ...] = ()
+    scanned_files: set[str] = field(default_factory=set)
+    baseline: Any = None  # baseline.Outcome, when a baseline was applied
+    environments: tuple[str, ...] = ()  # the configured environments scanned
+
+    def covers(self, path: str) -> bool:
+        """Whether a root-relative path was part of this scan."""
+        if path in self.scanned_files:
+            return True
+        return any(folder in ("", ".") or path.startswith(folder.rstrip("/") + "/")
+                   for folder in self.scanned_folders)
 
     @property
     def active(self) -> list[Finding]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from aksnetlint.deployments import LOADERS, Loaded, LoadOptions
 from aksnetlint.discover import DEFAULT_EXCLUDES, Unit, discover
+from aksnetlint.environments import Environment
 from aksnetlint.findings import FileError, Finding, LintResult, Severity
 from aksnetlint.model import Deployment, Field
 from aksnetlint.rules import Rule
@@ -39,6 +40,8 @@ class Options:
     cache: bool = False  # reuse per-deployment results from the user cache folder
     # on-premises ranges from the configuration, connected to every cluster (AKS205/AKS209)
     on_premises: tuple[Field[str], ...] = ()
+    environments: tuple[Environment, ...] = ()  # named parameter variants (configuration)
+    only_environments: frozenset[str] | None = None  # `--environment`: scan only these
 
 
 def selected(rules: list[Rule], select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -63,6 +66,7 @@ class UnitOutcome:
     called: set[Path] = field(default_factory=set)
     supersedes: set[Path] = field(default_factory=set)
     rules_run: bool = True  # False: loaded only, because another unit covers it
+    variants: list[str | None] = field(default_factory=list)  # of its deployments
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,7 @@ def _scan_unit(unit: Unit, context: _Context) -> UnitOutcome:
     from aksnetlint import cache
     from aksnetlint.sources import recording
 
-    key = cache.unit_key(unit.format, unit.path, unit.files, context.cache_key) \
+    key = cache.unit_key(unit.identity, unit.path, unit.files, context.cache_key) \
         if context.use_cache else None
     if key is not None:
         cached = cache.load(key)
@@ -105,7 +109,8 @@ def _evaluate_unit(unit: Unit, context: _Context) -> UnitOutcome:
 def _bare_outcome(loaded: Loaded) -> UnitOutcome:
     return UnitOutcome(errors=loaded.errors, notes=loaded.notes, files=loaded.files,
                        deployments=len(loaded.deployments), called=loaded.called,
-                       supersedes=loaded.supersedes)
+                       supersedes=loaded.supersedes,
+                       variants=[d.variant for d in loaded.deployments])
 
 
 def _apply_rules(deployments: list[Deployment], context: _Context) -> list[Finding]:
@@ -158,7 +163,7 @@ def _scan_serially(units: list[Unit], context: _Context,
             if progress is not None:
                 progress(done, len(units))
             continue
-        key = cache.unit_key(unit.format, unit.path, unit.files, context.cache_key) \
+        key = cache.unit_key(unit.identity, unit.path, unit.files, context.cache_key) \
             if context.use_cache else None
         cached = cache.load(key) if key is not None else None
         if cached is not None:
@@ -207,7 +212,7 @@ def _outcome_to_json(outcome: UnitOutcome) -> dict[str, Any]:
             "files": outcome.files, "deployments": outcome.deployments,
             "called": sorted(str(p) for p in outcome.called),
             "supersedes": sorted(str(p) for p in outcome.supersedes),
-            "rules_run": outcome.rules_run}
+            "rules_run": outcome.rules_run, "variants": outcome.variants}
 
 
 def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
@@ -221,7 +226,8 @@ def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
         deployments=int(data["deployments"]),
         called={Path(p) for p in data["called"]},
         supersedes={Path(p) for p in data["supersedes"]},
-        rules_run=bool(data.get("rules_run", True)))
+        rules_run=bool(data.get("rules_run", True)),
+        variants=list(data.get("variants", [])))
 
 
 def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, ...]) -> str:
@@ -244,6 +250,8 @@ def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, 
                         sorted((k, sorted(v.items())) for k, v in options.rule_options.items()),
                         [str(p) for p in options.var_files],
                         [str(p) for p in options.param_files],
+                        [(e.name, [str(p) for p in (*e.var_files, *e.param_files, *e.modules)])
+                         for e in options.environments],
                         [str(p) for p in search_roots])).encode())
     return digest.hexdigest()
 
@@ -298,12 +306,16 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
               if rule.id in options.severity else rule
               for rule in selected(rules if rules is not None else load_rules(),
                                    options.select, options.ignore)]
-    result = LintResult(root=root.as_posix())
-    found = discover(paths, root, options.excludes)
+    result = LintResult(root=root.as_posix(), environments=tuple(
+        e.name for e in options.environments
+        if options.only_environments is None or e.name in options.only_environments))
+    found = discover(paths, root, options.excludes, options.environments,
+                     options.only_environments)
     result.errors.extend(found.errors)
     units = [unit for unit in found.units if unit.format in LOADERS]
     search_roots = tuple(p.resolve() for p in paths if p.is_dir())
-    load_options = LoadOptions(root, options.var_files, options.param_files, search_roots)
+    load_options = LoadOptions(root, options.var_files, options.param_files, search_roots,
+                               options.environments)
     context = _Context(tuple(active), load_options,
                        options.hybrid, options.show_unresolved, options.rule_options,
                        options.cache,
@@ -323,10 +335,15 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
             continue
         result.files_scanned += outcome.files
         result.deployments += outcome.deployments
+        result.variants.update(outcome.variants)
         collected.extend(outcome.findings)
     findings = [f for f in set(collected)
                 if not suppress.per_path_ignored(f, options.per_path_ignores, root)]
-    scanned = {relative(path, root) for unit in found.units for path in unit.files}
+    scanned = {relative(path, root) for unit in found.units
+               for path in (*unit.files, *unit.var_files, *unit.param_files)}
+    result.scanned_files = scanned | {relative(p, root) for p in options.var_files}
+    result.scanned_folders = tuple(
+        "" if relative(p, root) == "." else relative(p, root) for p in paths if p.is_dir())
     written = suppress.collect(root, scanned | {f.location.path for f in findings})
     result.findings, result.unused_suppressions = suppress.apply(
         # a total order (ties broken by everything else), so numbering is deterministic

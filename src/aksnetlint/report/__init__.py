@@ -16,11 +16,12 @@ class ReportOptions:
     """What a reporter may need beyond the result: colour, source access, the scan root."""
 
     def __init__(self, colour: bool = False, root: str = ".", statistics: bool = False,
-                 category: str | None = None) -> None:
+                 category: str | None = None, quiet: bool = False) -> None:
         self.colour = colour
         self.root = root
         self.statistics = statistics
         self.category = category  # SARIF `automationDetails.id` (code scanning category)
+        self.quiet = quiet  # findings only: no summary
 
 
 def reporter(name: str) -> Reporter:

@@ -7,7 +7,7 @@ import json
 
 from aksnetlint import __version__
 from aksnetlint.findings import Finding, LintResult
-from aksnetlint.report import ReportOptions
+from aksnetlint.report import ReportOptions, summary
 from aksnetlint.rules import Rule
 from aksnetlint.values import Location
 
@@ -30,11 +30,13 @@ def finding_dict(finding: Finding) -> dict[str, object]:
         "properties": dict(finding.properties),
         "fingerprint": finding.fingerprint,
         "suppressed": finding.suppressed,
+        "variant": finding.variant,
     }
 
 
 def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str:
     del rules, options
+    outcome = result.baseline
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "aksnetlint", "version": __version__},
@@ -46,9 +48,16 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
             "files": result.files_scanned,
             "errors": len(result.errors),
             "complete": not result.errors,
+            "baseline": None if outcome is None else {
+                "absorbed": outcome.absorbed, "stale": len(outcome.stale)},
+            "variants": [{"variant": label, "findings": count}
+                         for label, count in summary.by_variant(result)],
         },
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": e.path, "line": e.line, "column": e.column, "message": e.message}
                    for e in result.errors],
+        "baseline": None if outcome is None else {
+            "file": outcome.source, "absorbed": outcome.absorbed,
+            "stale": [entry.to_json() for entry in outcome.stale]},
     }
     return json.dumps(document, indent=2, sort_keys=False) + "\n"

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from aksnetlint.findings import Finding, Kind, LintResult
-from aksnetlint.report import ReportOptions
+from aksnetlint.report import ReportOptions, summary
 from aksnetlint.repository import display_path
 from aksnetlint.rules import Rule
 from aksnetlint.values import Location
@@ -48,10 +48,32 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
     for finding in result.findings:
         if finding.suppressed is None:  # counted in the summary; JSON and SARIF keep them
             out.extend(_finding(finding, sources, paint, _shown(result.root)))
+    if options.quiet:
+        return "".join(line + "\n" for line in out)
     out.append(_summary(result, paint))
+    if result.environments:
+        counts = dict(summary.by_variant(result))
+        out.append("Per environment: " + ", ".join(
+            f"{name} {counts.get(name, 0)}" for name in result.environments) + ".")
+    out.extend(_stale(result))
     if options.statistics:
         out.extend(_statistics(result))
     return "\n".join(out) + "\n"
+
+
+def _stale(result: LintResult) -> list[str]:
+    outcome = result.baseline
+    if outcome is None or not outcome.stale:
+        return []
+    count = len(outcome.stale)
+    verb = "entries no longer match" if count != 1 else "entry no longer matches"
+    lines = [f"Baseline {outcome.source}: {count} {verb} a finding (fixed or changed; record "
+             "the baseline again to drop stale entries):"]
+    for entry in outcome.stale:
+        variant = f" (variant: {entry.variant})" if entry.variant is not None else ""
+        lines.append(f"  {display_path(entry.path, result.root)}: {entry.rule} "
+                     f"{entry.message}{variant}")
+    return lines
 
 
 def _painter(colour: bool) -> Paint:
@@ -112,6 +134,8 @@ def _summary(result: LintResult, paint: Paint) -> str:
     extras = []
     if suppressed:
         extras.append(f"{suppressed} suppressed")
+    if result.baseline is not None:
+        extras.append(f"{result.baseline.absorbed} in the baseline")
     if notes:
         extras.append(f"{notes} unresolved note{'s' if notes != 1 else ''}")
     if result.errors:
