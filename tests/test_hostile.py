@@ -136,11 +136,11 @@ def test_output_is_written_atomically(tmp_path: Path, monkeypatch: pytest.Monkey
     out.write_text("previous complete report\n")
     real_replace = os.replace
 
-    def interrupted(src: str, dst: str) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", interrupted)
-    assert main(["scan", str(folder), "--format", "sarif", "-o", str(out)]) == 130
+    assert main(["scan", str(folder), "--no-cache", "--format", "sarif", "-o", str(out)]) == 130
     assert out.read_text() == "previous complete report\n"  # untouched, not truncated
     assert [p.name for p in tmp_path.iterdir()] == ["m", "report.sarif"]  # no temp left
     monkeypatch.setattr(os, "replace", real_replace)

@@ -193,6 +193,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
             on_premises=ranges_relative_to(config.on_premises, root),
             environments=config.environments,
             only_environments=_environments(environment, config),
+            named_files=var_file + param_file,
         )
         known = read_baseline(baseline) if baseline else None
         result = lint(targets, options, rules, progress=None if quiet else _progress_bar())
@@ -317,8 +318,24 @@ def show_rule(rule_id: str) -> None:
         click.echo(f"- {ref}")
 
 
+def _end_on_sigterm() -> None:
+    """SIGTERM (CI cancellation, `timeout`, `docker stop`) ends the scan like Ctrl-C: the
+    worker processes are stopped and no report, not even a partial one, is written."""
+    import signal
+
+    def terminated(signum: int, frame: object) -> None:
+        del frame
+        raise SystemExit(128 + signum)
+
+    import contextlib
+
+    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave it
+        signal.signal(signal.SIGTERM, terminated)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code. No traceback ever reaches a user."""
+    _end_on_sigterm()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="aksnetlint",
                  standalone_mode=False)

@@ -22,6 +22,8 @@ CONFIG_NAMES = (".aksnetlint.yaml", ".aksnetlint.yml")
 CODE_RE = re.compile(r"^AKS\d{0,3}$")
 FAIL_ON = ("info", "low", "medium", "high", "critical")
 NETWORK_KEYS = {"hybrid", "on_premises"}
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_CONFIG_DEPTH = 32
 KEYS = ("select", "ignore", "severity", "per_path_ignores", "rules", "network", "rules_dirs",
         "exclude", "fail_on", "var_files", "show_unresolved", "root", "environments")
 
@@ -72,18 +74,60 @@ def _has_tool_table(path: Path) -> bool:
 
 def load_config(path: Path) -> Config:
     """Read and check one configuration file."""
-    source = path.as_posix()
+    from aksnetlint.errors import ParseError
+    from aksnetlint.sources import escape, read_text
+
+    source = escape(path.as_posix())
+    try:  # a regular file, up to the size limit (a configuration found in the repository
+        text = read_text(path, source, MAX_CONFIG_BYTES)  # is input like any other file)
+    except ParseError as exc:
+        raise ConfigError(f"cannot read configuration: {exc.message}", source, exc.line,
+                          exc.column) from None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read configuration: {exc}", source) from None
-    data = _toml_table(text, source) if path.name == "pyproject.toml" else _yaml(text, source)
+        data = _toml_table(text, source) if path.name == "pyproject.toml" \
+            else _yaml(text, source)
+    except RecursionError:
+        raise ConfigError(f"nested deeper than {MAX_CONFIG_DEPTH} levels", source) from None
+    if _depth(data) > MAX_CONFIG_DEPTH:
+        raise ConfigError(f"nested deeper than {MAX_CONFIG_DEPTH} levels", source)
     config = parse_config(data, path)
     if config.on_premises:
         from dataclasses import replace
 
         config = replace(config, on_premises=_located_ranges(config.on_premises, text, path))
     return config
+
+
+def _depth(data: object) -> int:
+    """How deeply `data` nests (iteratively: no recursion limit to hit)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_CONFIG_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else \
+            item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _repository(folder: Path) -> Path:
+    """The repository a configuration belongs to (nearest folder holding `.git`), else
+    its own folder: the paths it names must stay inside."""
+    folder = folder.resolve()
+    return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), folder)
+
+
+def _inside_repository(paths: tuple[Path, ...], key: str, base: Path, source: str) -> None:
+    import os
+
+    top = Path(os.path.realpath(_repository(base)))
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        if real != top and top not in real.parents:
+            raise ConfigError(f"'{key}': {path.name!r} is outside the repository of the "
+                              "configuration; not read", source)
 
 
 def _yaml(text: str, source: str) -> dict[str, Any]:
@@ -190,6 +234,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError("'show_unresolved' must be true or false", source)
     rules_dirs = tuple((base / d).resolve() for d in
                        _strings(data.get("rules_dirs", []), "rules_dirs", source))
+    _inside_repository(rules_dirs, "rules_dirs", base, source)
+    var_files = tuple((base / v).resolve() for v in
+                      _strings(data.get("var_files", []), "var_files", source))
+    _inside_repository(var_files, "var_files", base, source)
     for folder in rules_dirs:
         if not folder.is_dir():
             raise ConfigError(f"'rules_dirs': {folder} is not a folder", source)
@@ -213,8 +261,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         rules_dirs=rules_dirs,
         exclude=_strings(data.get("exclude", []), "exclude", source),
         fail_on=fail_on,
-        var_files=tuple((base / v).resolve() for v in
-                        _strings(data.get("var_files", []), "var_files", source)),
+        var_files=var_files,
         show_unresolved=show,
         on_premises=on_premises,
     )

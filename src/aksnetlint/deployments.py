@@ -37,6 +37,9 @@ class LoadOptions:
     # parameter files (a file named alone looks in its repository, else the scan root)
     search_roots: tuple[Path, ...] = ()
     environments: tuple[Environment, ...] = ()  # named parameter variants (configuration)
+    # what may be read: the repository of each scanned path (or the path itself outside a
+    # repository) and the files named on the command line; nothing outside is opened
+    allowed: tuple[Path, ...] = ()
 
     def environments_of(self, path: Path) -> list[Environment]:
         """The environments that name this variable or parameter file."""
@@ -65,7 +68,7 @@ def _parse_module_folder(folder: Path, files: list[Path], options: LoadOptions,
                          loaded: Loaded) -> object:
     from aksnetlint.parsers.terraform import parse_terraform
     from aksnetlint.resolve.terraform import TerraformModule
-    from aksnetlint.sources import read_text
+    from aksnetlint.sources import OutsideTree, read_text
 
     module = TerraformModule(relative(folder, options.root))
     for path in files:
@@ -73,6 +76,8 @@ def _parse_module_folder(folder: Path, files: list[Path], options: LoadOptions,
         loaded.files += 1
         try:
             module.files.append(parse_terraform(read_text(path, rel), rel))
+        except OutsideTree as exc:
+            loaded.notes.append(str(exc).replace(": error: ", ": ", 1))
         except AksnetlintError as exc:
             loaded.errors.append(file_error(exc, rel))
     return module
@@ -84,13 +89,21 @@ def _module_loader(root_folder: Path, options: LoadOptions, loaded: Loaded) -> o
     import json
 
     from aksnetlint.resolve.terraform import ModuleLoader, TerraformModule
+    from aksnetlint.sources import escape, inside, read_text
     from aksnetlint.values import Location, Unresolved
 
     manifest: dict[str, Path] = {}
     manifest_file = root_folder / ".terraform" / "modules" / "modules.json"
-    if manifest_file.is_file():
+    manifest_rel = relative(manifest_file, options.root)
+    text: str | None = None
+    try:  # read (or found missing) through `sources`: the result cache records it
+        text = read_text(manifest_file, manifest_rel)
+    except AksnetlintError as exc:
+        if manifest_file.exists():
+            loaded.errors.append(file_error(exc, manifest_rel))
+    if text is not None:
         try:
-            data = json.loads(manifest_file.read_text(encoding="utf-8"))
+            data = json.loads(text)
             for entry in data.get("Modules", []):
                 if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
                     manifest[str(entry["Key"])] = (root_folder / str(entry["Dir"])).resolve()
@@ -102,17 +115,26 @@ def _module_loader(root_folder: Path, options: LoadOptions, loaded: Loaded) -> o
     class FileModuleLoader(ModuleLoader):
         def load(self, caller: TerraformModule, source: str, key: str,
                  loc: Location) -> TerraformModule | Unresolved:
+            shown = escape(source[:200])
+            if "\0" in source or len(source) > 1024:
+                loaded.errors.append(FileError(loc.path, f"module source {shown!r} is not a "
+                                               "valid path", loc.line, loc.column))
+                return Unresolved(f"module source {shown!r} is not a valid path", loc)
             if source.startswith(("./", "../")) or source in (".", ".."):
                 folder = (options.root / caller.folder / source).resolve()
             elif key in manifest:
                 folder = manifest[key]
             else:
-                return Unresolved(f"module '{key}' ({source}) is not downloaded; run "
+                return Unresolved(f"module '{key}' ({shown}) is not downloaded; run "
                                   "`terraform init` to let aksnetlint read it", loc)
+            if not inside(folder):
+                why = f"module source {shown!r} is outside the scanned tree; not read"
+                loaded.notes.append(f"{loc}: {why}")
+                return Unresolved(why, loc)
             if not folder.is_dir():
-                loaded.errors.append(FileError(loc.path, f"module folder {source!r} not found",
+                loaded.errors.append(FileError(loc.path, f"module folder {shown!r} not found",
                                                loc.line, loc.column))
-                return Unresolved(f"module folder {source!r} not found", loc)
+                return Unresolved(f"module folder {shown!r} not found", loc)
             if folder not in cache:
                 files = sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
                 module = _parse_module_folder(folder, files, options, loaded)
@@ -133,6 +155,7 @@ def load_terraform(unit: Unit, options: LoadOptions) -> Loaded:
         load_var_file,
         resolve_terraform,
     )
+    from aksnetlint.sources import OutsideTree
 
     loaded = Loaded()
     folder_rel = relative(unit.path, options.root)
@@ -144,6 +167,8 @@ def load_terraform(unit: Unit, options: LoadOptions) -> Loaded:
         loaded.files += 1
         try:
             module.var_files.append(load_var_file(path, rel))
+        except OutsideTree as exc:  # a symlinked terraform.tfvars, a configured var_files
+            loaded.notes.append(str(exc).replace(": error: ", ": ", 1))
         except AksnetlintError as exc:
             loaded.errors.append(file_error(exc, rel))
     if not module.files:
@@ -539,9 +564,10 @@ def _within_budget(load: Loader) -> Loader:
     @functools.wraps(load)
     def run(unit: Unit, options: LoadOptions) -> Loaded:
         from aksnetlint import budget
+        from aksnetlint.sources import confine
 
         try:
-            with budget.scope():
+            with budget.scope(), confine(options.allowed or (options.root,)):
                 return load(unit, options)
         except budget.BudgetExceeded as exc:
             message, where = exc.message, (exc.path, exc.line, exc.column)

@@ -8,6 +8,7 @@ are skipped; symlinks that loop or leave the scanned tree are not followed.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -22,6 +23,7 @@ from aksnetlint.environments import (
     module_of_var_file,
 )
 from aksnetlint.findings import FileError
+from aksnetlint.sources import escape, peek_text
 
 DEFAULT_EXCLUDES = (".terraform", ".git", "node_modules", ".venv", "__pycache__")
 TERRAFORM_SUFFIXES = (".tf",)
@@ -29,6 +31,7 @@ VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
 JSON_SUFFIXES = (".json", ".jsonc")
 BICEP_SUFFIXES = (".bicep", ".bicepparam")
 MAX_FILES = 100_000
+SCANNED_SUFFIXES = TERRAFORM_SUFFIXES + VAR_FILE_SUFFIXES + JSON_SUFFIXES + BICEP_SUFFIXES
 
 
 @dataclass(slots=True)
@@ -62,11 +65,14 @@ class Discovery:
 
 
 def relative(path: Path, root: Path) -> str:
-    """A POSIX path relative to the scan root (never an absolute path of this machine)."""
+    """A POSIX path relative to the scan root (never an absolute path of this machine),
+    with undecodable bytes and control characters escaped (`sources.escape`)."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        shown = _real(path).relative_to(root).as_posix()
     except ValueError:
-        return os.path.relpath(path.resolve(), root).replace(os.sep, "/")
+        shown = os.path.relpath(_real(path), root).replace(os.sep, "/")
+    # a name that is not UTF-8, or holds control characters, is shown escaped
+    return escape(shown)
 
 
 def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
@@ -84,12 +90,17 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
             result.errors.append(FileError(relative(given, root), "no such file or folder"))
             continue
         if given.is_dir():
-            _walk(given, given.resolve(), excludes, files, seen, result, root)
+            _walk(given, _real(given), excludes, files, seen, result, root)
         elif _is_configuration(given):
             # a changed configuration (pre-commit names it): scan everything it covers
-            _walk(given.parent, given.parent.resolve(), excludes, files, seen, result, root)
+            _walk(given.parent, _real(given.parent), excludes, files, seen, result, root)
         else:
-            real = given.resolve()
+            kind = _not_regular(given)
+            if kind is not None:
+                result.errors.append(FileError(escape(given.as_posix()),
+                                               f"{kind}, not a regular file; not read"))
+                continue
+            real = _real(given)
             named.add(real)
             if real not in seen:
                 seen.add(real)
@@ -99,27 +110,27 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
     for path in files:
         name = path.name
         if name.endswith(TERRAFORM_SUFFIXES):
-            tf_folders.setdefault(path.parent.resolve(), []).append(path.resolve())
+            tf_folders.setdefault(_real(path.parent), []).append(_real(path))
         elif name.endswith(VAR_FILE_SUFFIXES):
-            real = path.resolve()
+            real = _real(path)
             if real in named and not (is_auto_var_file(real) and _has_tf(real.parent)):
                 # named alone (pre-commit): its module, with this file applied
                 named_var_files.append(real)
             else:
                 tf_folders.setdefault(real.parent, [])
         elif name.endswith(JSON_SUFFIXES):
-            result.units.append(Unit("json", path.resolve(), [path.resolve()]))
+            result.units.append(Unit("json", _real(path), [_real(path)]))
         elif name.endswith(BICEP_SUFFIXES):
-            result.units.append(Unit("bicep", path.resolve(), [path.resolve()]))
+            result.units.append(Unit("bicep", _real(path), [_real(path)]))
     _group_deployed_estates(result, paths, excludes)
-    named_files = {p.resolve().parent for p in paths if p.is_file()}
+    named_files = {_real(p).parent for p in paths if p.is_file()}
     for folder in sorted(tf_folders):
         if folder in named_files:
             # a file named on its own (pre-commit): scan the deployment it belongs to, i.e.
             # the root modules that call its folder, if any
             for caller in sorted(callers_of(folder, _repository_of(folder, root), excludes)):
                 if caller not in tf_folders:
-                    tf_files = sorted(p.resolve() for p in caller.glob("*.tf") if p.is_file())
+                    tf_files = sorted(_real(p) for p in caller.glob("*.tf") if p.is_file())
                     result.units.append(Unit("terraform", caller, tf_files))
         # the module is the whole folder, whichever of its files was named
         tf_files = _tf_files(folder)
@@ -152,7 +163,7 @@ def _group_deployed_estates(result: Discovery, paths: list[Path],
 
 
 def _tf_files(folder: Path) -> list[Path]:
-    return sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
+    return sorted(_real(p) for p in folder.glob("*.tf") if p.is_file())
 
 
 def _has_tf(folder: Path) -> bool:
@@ -230,7 +241,7 @@ def _walk(folder: Path, top: Path, excludes: tuple[str, ...], files: list[Path],
     stack = [folder]
     while stack:
         current = stack.pop()
-        real = current.resolve()
+        real = _real(current)
         if real in visited:
             result.errors.append(FileError(relative(current, root),
                                            "symlink loop: folder already scanned; not followed"))
@@ -249,14 +260,22 @@ def _walk(folder: Path, top: Path, excludes: tuple[str, ...], files: list[Path],
             if _excluded(entry.name, rel, excludes):
                 continue
             if entry.is_symlink():
-                target = path.resolve()
+                target = _real(path)
                 if not _inside(target, top):
                     continue  # a link that leaves the scanned tree is not followed
-            if entry.is_dir():
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError:  # a symlink loop
+                is_dir = is_file = False
+            if is_dir:
                 subfolders.append(path)
-            elif entry.is_file() and entry.name.endswith(
-                    TERRAFORM_SUFFIXES + VAR_FILE_SUFFIXES + JSON_SUFFIXES + BICEP_SUFFIXES):
-                target = path.resolve()
+            elif entry.name.endswith(SCANNED_SUFFIXES) and not is_file:
+                kind = _not_regular(path)
+                if kind is not None and kind != "a folder":
+                    result.errors.append(FileError(escape(relative(path, root)),
+                                                   f"{kind}, not a regular file; not read"))
+            elif is_file and entry.name.endswith(SCANNED_SUFFIXES):
+                target = _real(path)
                 if target in seen:
                     continue
                 seen.add(target)
@@ -266,6 +285,32 @@ def _walk(folder: Path, top: Path, excludes: tuple[str, ...], files: list[Path],
                                                    f"more than {MAX_FILES} files; rest skipped"))
                     return
         stack.extend(reversed(subfolders))
+
+
+def _real(path: Path) -> Path:
+    """The real path (symlinks resolved); never raises, even for a symlink loop."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return path
+
+
+def _not_regular(path: Path) -> str | None:
+    """What `path` is when it is not a regular file (a FIFO, a device...), else None."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return "a symlink loop" if exc.errno == errno.ELOOP else None  # missing: reported
+    except ValueError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return "a FIFO" if stat.S_ISFIFO(mode) else \
+        "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "a folder" if stat.S_ISDIR(mode) else \
+        "not a regular file"
 
 
 def _inside(path: Path, top: Path) -> bool:
@@ -284,7 +329,7 @@ def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCL
     """Root modules under `top` whose `module` blocks call `folder` (directly or through
     other local modules). A cheap text scan of `source = "./..."` lines; the real parse
     happens when the callers are scanned."""
-    folder = folder.resolve()
+    folder = _real(folder)
     edges: dict[Path, set[Path]] = {}
     seen = 0
     for dirpath, dirnames, filenames in os.walk(top):
@@ -296,13 +341,12 @@ def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCL
             if seen > limit:
                 break
             path = Path(dirpath) / name
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+            text = peek_text(path)
+            if text is None:
                 continue
             for source in _SOURCE_RE.findall(text):
-                target = (path.parent / source).resolve()
-                edges.setdefault(target, set()).add(path.parent.resolve())
+                target = _real(path.parent / source)
+                edges.setdefault(target, set()).add(_real(path.parent))
     roots: set[Path] = set()
     stack, visited = [folder], {folder}
     while stack:
@@ -334,27 +378,23 @@ def called_folders(units: list[Unit]) -> set[Path]:
         if unit.format != "terraform":
             continue
         for path in unit.files:
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            if "source" not in text:
+            text = peek_text(path)
+            if text is None or "source" not in text:
                 continue
             for source in _SOURCE_RE.findall(text):
-                target = (path.parent / source).resolve()
+                target = _real(path.parent / source)
                 if target != unit.path:
                     called.add(target)
     return called
 
 
 def _bicep_uses(unit: Unit, scanned: set[Path]) -> set[Path]:
-    try:
-        text = unit.path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = peek_text(unit.path)
+    if text is None:
         return set()
     covered = set()
     for keyword, target in _BICEP_USE_RE.findall(text):
-        path = (unit.path.parent / target).resolve()
+        path = _real(unit.path.parent / target)
         if keyword.startswith("module") and path != unit.path:
             covered.add(path)
         elif keyword == "using" and path in scanned:

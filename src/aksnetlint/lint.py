@@ -42,6 +42,9 @@ class Options:
     on_premises: tuple[Field[str], ...] = ()
     environments: tuple[Environment, ...] = ()  # named parameter variants (configuration)
     only_environments: frozenset[str] | None = None  # `--environment`: scan only these
+    # files named on the command line (--var-file, --param-file): readable wherever they are;
+    # everything else is read only inside the scanned tree (see `scanned_tree`)
+    named_files: tuple[Path, ...] = ()
 
 
 def selected(rules: list[Rule], select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -88,10 +91,9 @@ def _scan_unit(unit: Unit, context: _Context) -> UnitOutcome:
 
     key = cache.unit_key(unit.identity, unit.path, unit.files, context.cache_key) \
         if context.use_cache else None
-    if key is not None:
-        cached = cache.load(key)
-        if cached is not None:
-            return _outcome_from_json(cached)
+    cached = _cached(key)
+    if cached is not None:
+        return cached
     with recording() as read:
         outcome = _evaluate_unit(unit, context)
     if key is not None and not outcome.errors:
@@ -165,9 +167,9 @@ def _scan_serially(units: list[Unit], context: _Context,
             continue
         key = cache.unit_key(unit.identity, unit.path, unit.files, context.cache_key) \
             if context.use_cache else None
-        cached = cache.load(key) if key is not None else None
+        cached = _cached(key)
         if cached is not None:
-            staged.append((_outcome_from_json(cached), None, key, {}))
+            staged.append((cached, None, key, {}))
         else:
             staged.append(_load_recorded(unit, context, key))
         if progress is not None:
@@ -215,6 +217,22 @@ def _outcome_to_json(outcome: UnitOutcome) -> dict[str, Any]:
             "rules_run": outcome.rules_run, "variants": outcome.variants}
 
 
+def _cached(key: str | None) -> UnitOutcome | None:
+    """The cached outcome for `key`; None when there is none, or the entry is not a valid
+    outcome (wrong shape, unknown severity or kind): it is then rewritten after the scan."""
+    from aksnetlint import cache
+
+    if key is None:
+        return None
+    data = cache.load(key)
+    if data is None:
+        return None
+    try:
+        return _outcome_from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
     from aksnetlint.cache import finding_from_json
 
@@ -230,7 +248,8 @@ def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
         variants=list(data.get("variants", [])))
 
 
-def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, ...]) -> str:
+def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, ...],
+                 root: Path, allowed: tuple[Path, ...]) -> str:
     """What besides the files decides an outcome: the rules (their files' content) and the
     options that reach the rules or the loaders."""
     import hashlib
@@ -252,7 +271,8 @@ def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, 
                         [str(p) for p in options.param_files],
                         [(e.name, [str(p) for p in (*e.var_files, *e.param_files, *e.modules)])
                          for e in options.environments],
-                        [str(p) for p in search_roots])).encode())
+                        [str(p) for p in search_roots], str(root), allowed,
+                        options.excludes)).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -278,8 +298,9 @@ def _scan_in_parallel(units: list[Unit], context: _Context, jobs: int,
     dispatch = [i for i, u in enumerate(units) if u.path not in likely_called]
     outcomes: list[UnitOutcome] = [UnitOutcome(rules_run=False) for _ in units]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=jobs,
-                             mp_context=multiprocessing.get_context(method)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=_worker_started)
+    try:
         chunk = max(1, min(16, len(dispatch) // (jobs * 4)))
         results = pool.map(_scan_unit, [units[i] for i in dispatch],
                            [context] * len(dispatch), chunksize=chunk)
@@ -287,12 +308,57 @@ def _scan_in_parallel(units: list[Unit], context: _Context, jobs: int,
             outcomes[i] = outcome
             if progress is not None:
                 progress(done, len(dispatch))
+    except BaseException:
+        # SIGTERM (SystemExit from the CLI's handler), Ctrl-C, an error: no worker may
+        # outlive the scan
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
     called = {folder for outcome in outcomes for folder in outcome.called}
     superseded = {path for outcome in outcomes for path in outcome.supersedes}
     for i, unit in enumerate(units):
         if not outcomes[i].rules_run and not _covered(unit, called, superseded):
             outcomes[i] = _scan_unit(unit, context)
     return outcomes
+
+
+def scanned_tree(paths: list[Path]) -> tuple[Path, ...]:
+    """Where a scan may read: for each path, the repository it is in (the nearest folder
+    above it holding `.git`), else the folder itself (a file's folder)."""
+    roots: list[Path] = []
+    for given in paths:
+        try:
+            start = given.resolve()
+        except (OSError, ValueError):
+            continue
+        folder = start if start.is_dir() else start.parent
+        repository = next((f for f in (folder, *folder.parents) if (f / ".git").exists()),
+                           None)
+        root = repository or folder
+        if root not in roots:
+            roots.append(root)
+    return tuple(roots)
+
+
+def _worker_started() -> None:
+    """In a worker: the default SIGTERM action (end at once; the parent's handler would
+    turn it into an exception the pool survives), and Ctrl-C is the parent's to handle."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: Any) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
 
 
 def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
@@ -314,12 +380,16 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     result.errors.extend(found.errors)
     units = [unit for unit in found.units if unit.format in LOADERS]
     search_roots = tuple(p.resolve() for p in paths if p.is_dir())
+    # an explicit `root` (library use) is part of the tree; the working folder is not
+    allowed = scanned_tree(paths) + tuple(p.resolve() for p in options.named_files) + \
+        ((root,) if options.root is not None else ())
     load_options = LoadOptions(root, options.var_files, options.param_files, search_roots,
-                               options.environments)
+                               options.environments, allowed)
     context = _Context(tuple(active), load_options,
                        options.hybrid, options.show_unresolved, options.rule_options,
                        options.cache,
-                       _context_key(active, options, search_roots) if options.cache else "",
+                       _context_key(active, options, search_roots, root, allowed)
+                       if options.cache else "",
                        options.on_premises)
     outcomes = _run_units(units, context, options.jobs or (os.cpu_count() or 1), progress)
     # a folder another scanned module calls is part of that deployment, not a root of its

@@ -1,8 +1,20 @@
-"""Reading scanned files: size limit, UTF-8 (with or without BOM), positioned errors."""
+"""Reading scanned files: only regular files inside the scanned tree, up to a size limit,
+as UTF-8 (with or without BOM), with positioned errors.
+
+Every reader of input goes through `read_bytes` (or `read_text`, or `peek_text` for the
+cheap pre-scans): the file's real path (symlinks resolved) must lie inside the allowed roots
+of the scan (`confine`: the repository of each scanned path, or the path itself outside a
+repository, plus the files named on the command line); it must be a regular file (a FIFO,
+a device or a socket is never opened for reading: it is checked with `stat` before and
+`fstat` after a non-blocking open); and it is read only up to the size limit. A file
+outside the tree raises `OutsideTree`, whose message names the file and never its content.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,15 +22,26 @@ from pathlib import Path
 from aksnetlint.errors import ParseError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MISSING = "-"  # the recorded "hash" of a file that did not exist when it was looked for
 
 # (absolute path, sha256 of its bytes) of every file read while recording: what a cached
 # result depends on
 _recorders: list[dict[str, str]] = []
+# the roots reads are confined to (innermost `confine` block); None: not confined
+_confined: list[tuple[Path, ...]] = []
+
+
+class OutsideTree(ParseError):
+    """The file resolves (through `..` or a symlink) outside the scanned tree: not read."""
+
+
+class NotRegularFile(ParseError):
+    """A FIFO, a device, a socket or a folder where a file was expected: not read."""
 
 
 @contextmanager
 def recording() -> Iterator[dict[str, str]]:
-    """Record every file `read_text` reads (and its content hash) inside the block."""
+    """Record every file read (and its content hash) inside the block."""
     record: dict[str, str] = {}
     _recorders.append(record)
     try:
@@ -27,25 +50,114 @@ def recording() -> Iterator[dict[str, str]]:
         _recorders.remove(record)
 
 
+@contextmanager
+def confine(roots: tuple[Path, ...]) -> Iterator[None]:
+    """Inside the block, only files under `roots` (folders, or single files) are read."""
+    _confined.append(tuple(Path(os.path.realpath(r)) for r in roots))
+    try:
+        yield
+    finally:
+        _confined.pop()
+
+
+def allowed_roots() -> tuple[Path, ...] | None:
+    return _confined[-1] if _confined else None
+
+
+def inside(path: Path) -> bool:
+    """Whether `path` (symlinks resolved) lies inside the allowed roots."""
+    roots = allowed_roots()
+    if roots is None:
+        return True
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return False
+    return any(real == root or root in real.parents for root in roots)
+
+
+def check_inside(path: Path, rel: str) -> None:
+    if not inside(path):
+        raise OutsideTree(f"{escape(rel)} resolves outside the scanned tree; not read", rel)
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _record(path: Path, digest: str) -> None:
+    if _recorders:
+        try:
+            name = os.path.realpath(path)
+        except (OSError, ValueError):
+            return
+        for record in _recorders:
+            record[name] = digest
+
+
+def read_bytes(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes; `OutsideTree`, `NotRegularFile` or `ParseError` (missing, too
+    large, unreadable) otherwise. Never blocks: a FIFO is never opened."""
+    check_inside(path, rel)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        _record(path, MISSING)
+        raise ParseError("cannot read file: No such file or directory", rel) from None
+    except (OSError, ValueError) as exc:
+        raise ParseError(f"cannot read file: {_reason(exc)}", rel) from None
+    _regular(info, rel)
+    _size(info.st_size, max_bytes, rel)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
+        getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError) as exc:
+        raise ParseError(f"cannot read file: {_reason(exc)}", rel) from None
+    try:
+        info = os.fstat(fd)  # what was opened, not what the path named a moment ago
+        _regular(info, rel)
+        _size(info.st_size, max_bytes, rel)
+        chunks, total = [], 0
+        while total <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {_reason(exc)}", rel) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    _size(len(data), max_bytes, rel)  # it grew while being read
+    _record(path, content_hash(data))
+    return data
+
+
+def _regular(info: os.stat_result, rel: str) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else \
+            "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else \
+            "a socket" if stat.S_ISSOCK(info.st_mode) else \
+            "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise NotRegularFile(f"{kind}, not a regular file; not read", rel)
+
+
+def _size(size: int, max_bytes: int, rel: str) -> None:
+    if size > max_bytes:
+        raise ParseError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
+                         "skipped", rel)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The file's text with a BOM removed and CRLF kept; a `ParseError` when it cannot be
-    read, is larger than `max_bytes`, holds NUL bytes or is not valid UTF-8."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ParseError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
-                             "skipped", rel)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", rel) from None
-    if _recorders:
-        digest = content_hash(data)
-        for record in _recorders:
-            record[str(path.resolve())] = digest
+    read (see `read_bytes`), holds NUL bytes or is not valid UTF-8."""
+    data = read_bytes(path, rel, max_bytes)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -59,6 +171,51 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
         line, column = _position(data, len(text[:nul].encode("utf-8")))
         raise ParseError("file contains a NUL byte (binary file?)", rel, line, column)
     return text
+
+
+def peek_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """A file's text for a cheap pre-scan (undecodable bytes replaced), or None when it may
+    not or cannot be read. Not recorded: the real read happens later."""
+    recorders = _recorders[:]
+    _recorders.clear()
+    try:
+        return read_bytes(path, path.name, max_bytes).decode("utf-8", errors="replace")
+    except ParseError:
+        return None
+    finally:
+        _recorders.extend(recorders)
+
+
+def file_hash(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """The content hash of a regular file (`MISSING` when absent), None when it cannot be
+    read safely: what the result cache compares its dependencies with."""
+    recorders = _recorders[:]
+    _recorders.clear()
+    try:
+        return content_hash(read_bytes(path, path.name, max_bytes))
+    except ParseError:
+        return MISSING if not os.path.lexists(path) else None
+    finally:
+        _recorders.extend(recorders)
+
+
+def escape(text: str) -> str:
+    """`text` with control characters and undecodable bytes (surrogate escapes from a file
+    name that is not UTF-8) written as escapes: safe on a terminal and in one line."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape of a byte that is not UTF-8
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char.isprintable() or char == " ":
+            out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out)
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aksnetlint import budget
+from aksnetlint import budget, sources
 from aksnetlint.errors import AksnetlintError, EvaluationError, ParseError
 from aksnetlint.parsers.arm import ArmDocument, JsonPath, parse, parse_bytes
 from aksnetlint.resolve.arm_expressions import (
@@ -771,11 +771,17 @@ class _Resolver:
                       "itself; not followed again")
             return
         try:
-            linked = parse_bytes(disk_path.read_bytes(), rel)
-        except OSError:
-            self.note(f"{document.locate(link_path)}: linked template {rel} not found")
+            data = sources.read_bytes(disk_path, rel)
+            budget.charge(len(data) // 64, document.locate(link_path), "linked template")
+            linked = parse_bytes(data, rel)
+        except sources.OutsideTree:
+            self.note(f"{document.locate(link_path)}: linked template {sources.escape(rel)} "
+                      "is outside the scanned tree; not read, its resources are unknown")
             return
         except ParseError as exc:
+            if not disk_path.exists():
+                self.note(f"{document.locate(link_path)}: linked template {rel} not found")
+                return
             self.error(exc)
             return
         if linked.kind != "template":

@@ -69,7 +69,7 @@ from aksnetlint.resolve.bicep_eval import (
 from aksnetlint.resolve.bicep_eval import index as index_value
 from aksnetlint.resolve.bicep_eval import member as member_value
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
-from aksnetlint.sources import read_text
+from aksnetlint.sources import OutsideTree, read_text
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
 T = TypeVar("T")
@@ -328,6 +328,9 @@ class _Run:
     def load(self, path: Path, rel: str) -> ast.BicepFile | ast.BicepParamFile | None:
         try:
             return load_bicep(path, rel)
+        except OutsideTree as exc:
+            self.note(exc.message)
+            return None
         except ParseError as exc:
             key = (exc.path, exc.line, exc.column, exc.message)
             if key not in self._reported:

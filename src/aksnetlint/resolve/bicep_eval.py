@@ -28,7 +28,6 @@ import base64
 import json
 from collections import ChainMap
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,7 +39,7 @@ from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.resolve import arm_expressions as arm
 from aksnetlint.resolve.arm_expressions import Deployment, ExpressionError, Frame, UserFunction
 from aksnetlint.resolve.arm_functions import FUNCTIONS, display, equal, unknown_of
-from aksnetlint.sources import read_text
+from aksnetlint.sources import escape, inside, read_bytes, read_text
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved, find_unresolved
 from aksnetlint.values import sourced as wrap
 
@@ -770,6 +769,9 @@ def _load_path(evaluator: Evaluator, expr: ast.Call, env: Env) -> Path | Unresol
     if folder is None:
         return Unresolved(f"{expr.name}() has no file to be relative to", expr.loc)
     path = folder / relative
+    if not inside(path):
+        return Unresolved(f"{expr.name}(): {escape(relative)!r} is outside the scanned tree; "
+                          "not read", expr.loc)
     try:
         size = path.stat().st_size
     except OSError:
@@ -805,12 +807,12 @@ def _load_base64(evaluator: Evaluator, expr: ast.Call, env: Env) -> Sourced:
     path = _load_path(evaluator, expr, env)
     if isinstance(path, Unresolved):
         return Sourced(path, expr.loc)
-    with suppress(ParseError):  # binary content is fine here: the bytes are encoded as is
-        read_text(path, path.name, MAX_LOADED_BYTES)  # records the file for the result cache
-    try:
-        return Sourced(base64.b64encode(path.read_bytes()).decode("ascii"), expr.loc)
-    except OSError as exc:
-        raise Failure(f"{expr.name}(): cannot read {path.name}: {exc}", expr.loc) from None
+    try:  # binary content is fine here: the bytes are encoded as is
+        data = read_bytes(path, path.name, MAX_LOADED_BYTES)  # recorded for the result cache
+    except ParseError as exc:
+        raise Failure(f"{expr.name}(): cannot read {path.name}: {exc.message}", expr.loc) \
+            from None
+    return Sourced(base64.b64encode(data).decode("ascii"), expr.loc)
 
 
 @_native("loadJsonContent", "loadYamlContent")
