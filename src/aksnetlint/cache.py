@@ -197,6 +197,7 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
                       for r in data["related"]),
         properties=tuple((str(k), v) for k, v in data["properties"]),
         suppressed=data.get("suppressed"), variant=data.get("variant"),
+        deployment=data.get("deployment"),
         occurrence=int(data.get("occurrence") or 0),
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +61,7 @@ def cli() -> None:
 
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "azure", "gitlab")
 
 
 def _output_pairs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
@@ -74,6 +74,25 @@ def _output_pairs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
                                      f"{', '.join(FORMATS)}", param_hint="--output-format")
         pairs.append((name, Path(file)))
     return pairs
+
+
+def _ci_link_template(env: Mapping[str, str]) -> str | None:
+    """Where the CI system shows a file of the commit being built, from its environment:
+    GitHub Actions, Azure Pipelines (Azure Repos), GitLab CI; None elsewhere."""
+    if env.get("GITHUB_ACTIONS") == "true" and all(
+            env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")):
+        return (f"{env['GITHUB_SERVER_URL']}/{env['GITHUB_REPOSITORY']}/blob/"
+                f"{env['GITHUB_SHA']}/{{path}}#L{{line}}")
+    if env.get("GITLAB_CI") == "true" and env.get("CI_PROJECT_URL") and \
+            env.get("CI_COMMIT_SHA"):
+        return f"{env['CI_PROJECT_URL']}/-/blob/{env['CI_COMMIT_SHA']}/{{path}}#L{{line}}"
+    if env.get("TF_BUILD", "").lower() == "true" and \
+            env.get("BUILD_REPOSITORY_PROVIDER") == "TfsGit" and \
+            env.get("BUILD_REPOSITORY_URI") and env.get("BUILD_SOURCEVERSION"):
+        return (f"{env['BUILD_REPOSITORY_URI']}?path=/{{path}}&version=GC"
+                f"{env['BUILD_SOURCEVERSION']}&line={{line}}&lineEnd={{line}}"
+                "&lineStartColumn=1&lineEndColumn=1&lineStyle=plain&_a=contents")
+    return None
 
 
 def _environments(names: tuple[str, ...], config: Config) -> frozenset[str] | None:
@@ -142,6 +161,10 @@ def _environments(names: tuple[str, ...], config: Config) -> frozenset[str] | No
               help="Only findings and errors: no summary line, notes or progress.")
 @click.option("--environment", "environment", multiple=True, metavar="NAME",
               help="Scan only these configured environments (repeatable; default: all).")
+@click.option("--link-template", metavar="URL",
+              help="Markdown links to findings: a URL with {path} and {line} (default: the "
+                   "repository's web view in GitHub Actions, Azure Pipelines and GitLab CI, "
+                   "else relative links).")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[str, ...],
          ignore: tuple[str, ...], exit_zero: bool, fail_on: str | None,
          show_unresolved: bool | None, var_file: tuple[Path, ...],
@@ -149,7 +172,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
          statistics: bool, jobs: int | None, no_cache: bool, baseline: Path | None,
          write_baseline: Path | None, root_dir: Path | None,
          sarif_category: str | None, extra_outputs: list[tuple[str, Path]], quiet: bool,
-         environment: tuple[str, ...]) -> None:
+         environment: tuple[str, ...], link_template: str | None) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
     from aksnetlint.baseline import apply_baseline, read_baseline
     from aksnetlint.baseline import write_baseline as baseline_text
@@ -229,7 +252,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         colour = name == "text" and destination is None and _colour(sys.stdout)
         text = reporter(name)(result, rules, ReportOptions(
             colour=colour, root=result.root, statistics=statistics, category=sarif_category,
-            quiet=quiet))
+            quiet=quiet, link_template=link_template or _ci_link_template(os.environ)))
         try:
             _write_output(text, destination)
         except OSError as exc:

@@ -59,6 +59,9 @@ class Finding:
     # the parameter variant of the deployment (an environment's name, or the parameter or
     # variable files applied); None for a deployment scanned with its defaults only
     variant: str | None = None
+    # the root of the deployment it was found in (not part of its identity: a module two
+    # callers deploy with the same values is one finding)
+    deployment: str | None = field(default=None, compare=False)
     # set by the scan when distinct findings would share a fingerprint (two clusters of one
     # name in one file): 0 for the first in source order, then 1, 2, ...
     occurrence: int = 0
@@ -115,6 +118,9 @@ class LintResult:
     scanned_files: set[str] = field(default_factory=set)
     baseline: Any = None  # baseline.Outcome, when a baseline was applied
     environments: tuple[str, ...] = ()  # the configured environments scanned
+    rules: tuple[str, ...] = ()  # the rules selected for the scan
+    # (root, format, variant) of every deployment judged
+    deployed: list[tuple[str, str, str | None]] = field(default_factory=list)
 
     def covers(self, path: str) -> bool:
         """Whether a root-relative path was part of this scan."""

@@ -69,7 +69,8 @@ class UnitOutcome:
     called: set[Path] = field(default_factory=set)
     supersedes: set[Path] = field(default_factory=set)
     rules_run: bool = True  # False: loaded only, because another unit covers it
-    variants: list[str | None] = field(default_factory=list)  # of its deployments
+    # (root, format, variant) of each of its deployments
+    deployed: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def _bare_outcome(loaded: Loaded) -> UnitOutcome:
     return UnitOutcome(errors=loaded.errors, notes=loaded.notes, files=loaded.files,
                        deployments=len(loaded.deployments), called=loaded.called,
                        supersedes=loaded.supersedes,
-                       variants=[d.variant for d in loaded.deployments])
+                       deployed=[(d.root, d.format, d.variant) for d in loaded.deployments])
 
 
 def _apply_rules(deployments: list[Deployment], context: _Context) -> list[Finding]:
@@ -127,8 +128,8 @@ def _apply_rules(deployments: list[Deployment], context: _Context) -> list[Findi
             if deployment.format in rule.formats:
                 found = run_rule(rule, document, context.rule_options.get(rule.id),
                                  context.show_unresolved)
-                if deployment.variant is not None:
-                    found = [replace(f, variant=deployment.variant) for f in found]
+                found = [replace(f, variant=deployment.variant, deployment=deployment.root)
+                         for f in found]
                 findings.extend(found)
     return findings
 
@@ -214,7 +215,7 @@ def _outcome_to_json(outcome: UnitOutcome) -> dict[str, Any]:
             "files": outcome.files, "deployments": outcome.deployments,
             "called": sorted(str(p) for p in outcome.called),
             "supersedes": sorted(str(p) for p in outcome.supersedes),
-            "rules_run": outcome.rules_run, "variants": outcome.variants}
+            "rules_run": outcome.rules_run, "deployed": [list(d) for d in outcome.deployed]}
 
 
 def _cached(key: str | None) -> UnitOutcome | None:
@@ -245,7 +246,7 @@ def _outcome_from_json(data: dict[str, Any]) -> UnitOutcome:
         called={Path(p) for p in data["called"]},
         supersedes={Path(p) for p in data["supersedes"]},
         rules_run=bool(data.get("rules_run", True)),
-        variants=list(data.get("variants", [])))
+        deployed=[(str(r), str(f), v) for r, f, v in data.get("deployed", [])])
 
 
 def _context_key(rules: list[Rule], options: Options, search_roots: tuple[Path, ...],
@@ -372,7 +373,8 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
               if rule.id in options.severity else rule
               for rule in selected(rules if rules is not None else load_rules(),
                                    options.select, options.ignore)]
-    result = LintResult(root=root.as_posix(), environments=tuple(
+    result = LintResult(root=root.as_posix(), rules=tuple(r.id for r in active),
+                        environments=tuple(
         e.name for e in options.environments
         if options.only_environments is None or e.name in options.only_environments))
     found = discover(paths, root, options.excludes, options.environments,
@@ -405,7 +407,8 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
             continue
         result.files_scanned += outcome.files
         result.deployments += outcome.deployments
-        result.variants.update(outcome.variants)
+        result.variants.update(variant for _, _, variant in outcome.deployed)
+        result.deployed.extend(outcome.deployed)
         collected.extend(outcome.findings)
     findings = [f for f in set(collected)
                 if not suppress.per_path_ignored(f, options.per_path_ignores, root)]

@@ -16,12 +16,15 @@ class ReportOptions:
     """What a reporter may need beyond the result: colour, source access, the scan root."""
 
     def __init__(self, colour: bool = False, root: str = ".", statistics: bool = False,
-                 category: str | None = None, quiet: bool = False) -> None:
+                 category: str | None = None, quiet: bool = False,
+                 link_template: str | None = None) -> None:
         self.colour = colour
         self.root = root
         self.statistics = statistics
         self.category = category  # SARIF `automationDetails.id` (code scanning category)
         self.quiet = quiet  # findings only: no summary
+        # Markdown links to a file and line: `{path}` and `{line}` are filled in
+        self.link_template = link_template
 
 
 def reporter(name: str) -> Reporter:
@@ -33,4 +36,5 @@ def reporter(name: str) -> Reporter:
     return render
 
 
-REPORTERS = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github"}
+REPORTERS = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github",
+             "markdown": "markdown", "junit": "junit", "azure": "azure", "gitlab": "gitlab"}
