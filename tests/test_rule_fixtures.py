@@ -78,10 +78,11 @@ def test_every_rule_has_firing_and_clean_cases() -> None:
     folders = {p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith("AKS")}
     assert rule_ids <= folders, f"rules without fixtures: {sorted(rule_ids - folders)}"
     assert folders <= rule_ids, f"fixture folders without a rule: {sorted(folders - rule_ids)}"
+    rules = {r.id: r for r in load_rules()}
     missing = []
     for rule_id in sorted(rule_ids):
         cases = [c for r, c in CASES if r == rule_id]
-        for fmt in ("terraform", "arm", "bicep"):
+        for fmt in rules[rule_id].formats:
             of_format = [c for c in cases if _format_of(c) == fmt]
             firing = [c for c in of_format if _case_expectations(c)]
             if not firing:
@@ -91,13 +92,57 @@ def test_every_rule_has_firing_and_clean_cases() -> None:
     assert not missing, missing
 
 
+def test_every_rule_family_has_deployed_cases_in_every_style() -> None:
+    """Deployed state comes as `az … show` output (one object), `az … list` output (an
+    array) and Resource Graph output (`data`): each rule family (AKS0, AKS1, AKS2, AKS3) has
+    a firing and a clean case in each, judged by the file that holds the cluster."""
+    missing = []
+    for family in ("AKS0", "AKS1", "AKS2", "AKS3"):
+        cases = [c for r, c in CASES if r.startswith(family) and
+                 _format_of(c) == "azure-resources"]
+        for style in ("show", "list", "graph"):
+            of_style = [c for c in cases if _style_of(c) == style]
+            firing = [c for c in of_style if _case_expectations(c)]
+            if not firing:
+                missing.append(f"{family}: no firing {style}-style case")
+            if len(firing) == len(of_style):
+                missing.append(f"{family}: no clean {style}-style case")
+    assert not missing, missing
+
+
+def _files_of(case: Path) -> list[Path]:
+    return [case] if case.is_file() else sorted(p for p in case.rglob("*") if p.is_file() and
+                                                ".terraform" not in p.parts)
+
+
 def _format_of(case: Path) -> str:
     """The input format a case is written in (a folder case: its main kind of file)."""
-    files = [case] if case.is_file() else [p for p in case.rglob("*") if p.is_file() and
-                                           ".terraform" not in p.parts]
+    from aksnetlint.deployed import is_resource_json
+
+    files = _files_of(case)
     suffixes = {p.suffix for p in files}
     if ".bicep" in suffixes:
         return "bicep"
     if ".tf" in suffixes:
         return "terraform"
+    if any(p.suffix == ".json" and is_resource_json(p) for p in files):
+        return "azure-resources"
     return "arm"
+
+
+def _style_of(case: Path) -> str | None:
+    """How the file holding a cluster prints it: `show` (one object), `list` (an array) or
+    `graph` (Resource Graph's `data`)."""
+    import json
+
+    for path in _files_of(case):
+        if path.suffix != ".json":
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data.get("data") if isinstance(data, dict) and "data" in data else \
+            data if isinstance(data, list) else [data]
+        if any(isinstance(e, dict) and str(e.get("type", "")).lower() ==
+               "microsoft.containerservice/managedclusters" for e in entries):
+            return "graph" if isinstance(data, dict) and "data" in data else \
+                "list" if isinstance(data, list) else "show"
+    return None

@@ -14,7 +14,8 @@ normalised as one deployment in which resources link by their full resource IDs:
 Full resource IDs are unique, so files from several resource groups or subscriptions never
 link the wrong resource. A resource that two files hold (`az aks show` output beside a
 Resource Graph export of the same subscription) is judged once, from the first file by
-path; the other copy is noted.
+path; the other copy is noted. Node pools that name no subnet are placed in the VNet AKS
+manages in the cluster's node resource group, when the estate holds it.
 """
 
 from __future__ import annotations

@@ -275,7 +275,8 @@ class Cluster(Resource):
 
 @dataclass(frozen=True, slots=True)
 class Deployment:
-    """Everything one deployment (Terraform module, ARM template, Bicep file) declares."""
+    """Everything one deployment (Terraform module, ARM template, Bicep file, deployed
+    estate of Azure resource JSON) declares."""
 
     root: str
     format: str

@@ -53,7 +53,7 @@ def test_every_example_finding(tmp_path: Path) -> None:
     """`aksnetlint scan examples/` as the README tells it: every finding, where it points."""
     shutil.copytree(REPO / "examples", tmp_path / "examples")
     result = lint([tmp_path / "examples"], Options(root=tmp_path))
-    assert not result.errors and result.deployments == 4
+    assert not result.errors and result.deployments == 5
     found = sorted((f.rule_id, f.location.path.removeprefix("examples/"), f.location.line)
                    for f in result.active)
     assert found == sorted([
@@ -83,4 +83,14 @@ def test_every_example_finding(tmp_path: Path) -> None:
         # the data centre behind the hub's VPN gateway
         ("AKS209", "terraform/landing-zone/spoke-prod.tf", 85),
         ("AKS001", "terraform/landing-zone/terraform.tfvars", 4),
+        # what is deployed: the reporting cluster's managed NAT gateway egress IP (from the
+        # node resource group) misses its allow-list; a portal-made legacy cluster
+        ("AKS007", "deployed/aks-reporting.json", 54),
+        ("AKS008", "deployed/aks-reporting.json", 58),
+        ("AKS001", "deployed/subscription.json", 4),
+        ("AKS202", "deployed/subscription.json", 4),
+        ("AKS008", "deployed/subscription.json", 53),
+        ("AKS201", "deployed/subscription.json", 91),
+        # its default service CIDR and the hub its managed VNet was peered to by hand
+        ("AKS205", "deployed/subscription.json", 99),
     ])
