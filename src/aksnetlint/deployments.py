@@ -17,6 +17,9 @@ from aksnetlint.errors import AksnetlintError
 from aksnetlint.findings import FileError
 from aksnetlint.model import Deployment
 
+# Marks a note that says what could not be known (shown with --show-unresolved only).
+UNRESOLVED_NOTE = "unresolved:"
+
 
 @dataclass(slots=True)
 class Loaded:
@@ -112,6 +115,14 @@ def _module_loader(root_folder: Path, options: LoadOptions, loaded: Loaded) -> o
                                            f"cannot read module manifest: {exc}"))
     cache: dict[Path, TerraformModule] = {}
 
+    def not_downloaded(source: str, key: str, loc: Location) -> Unresolved:
+        reason = (f"module '{key}' ({source}) is not downloaded; run `terraform init` to let "
+                  "aksnetlint read it")
+        note = f"{loc}: {UNRESOLVED_NOTE} {reason}"
+        if note not in loaded.notes:
+            loaded.notes.append(note)
+        return Unresolved(reason, loc)
+
     class FileModuleLoader(ModuleLoader):
         def load(self, caller: TerraformModule, source: str, key: str,
                  loc: Location) -> TerraformModule | Unresolved:
@@ -125,13 +136,15 @@ def _module_loader(root_folder: Path, options: LoadOptions, loaded: Loaded) -> o
             elif key in manifest:
                 folder = manifest[key]
             else:
-                return Unresolved(f"module '{key}' ({shown}) is not downloaded; run "
-                                  "`terraform init` to let aksnetlint read it", loc)
+                return not_downloaded(shown, key, loc)
             if not inside(folder):
                 why = f"module source {shown!r} is outside the scanned tree; not read"
                 loaded.notes.append(f"{loc}: {why}")
                 return Unresolved(why, loc)
             if not folder.is_dir():
+                if ".terraform" in Path(source).parts:
+                    # a folder `terraform init` fills in (a nested registry module's copy)
+                    return not_downloaded(shown, key, loc)
                 loaded.errors.append(FileError(loc.path, f"module folder {shown!r} not found",
                                                loc.line, loc.column))
                 return Unresolved(f"module folder {shown!r} not found", loc)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from aksnetlint.deployments import LOADERS, Loaded, LoadOptions
+from aksnetlint.deployments import LOADERS, UNRESOLVED_NOTE, Loaded, LoadOptions
 from aksnetlint.discover import DEFAULT_EXCLUDES, Unit, discover
 from aksnetlint.environments import Environment
 from aksnetlint.findings import FileError, Finding, LintResult, Severity
@@ -402,7 +402,8 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     for unit, outcome in zip(units, outcomes, strict=True):
         # errors count even for a unit that is scanned as part of another deployment
         result.errors.extend(outcome.errors)
-        result.notes.extend(outcome.notes)
+        result.notes.extend(n for n in outcome.notes
+                            if options.show_unresolved or UNRESOLVED_NOTE not in n)
         if _covered(unit, called, superseded):
             continue
         result.files_scanned += outcome.files

@@ -103,37 +103,118 @@ class _Child:
     present: bool | None
 
 
+class _Graph:
+    """The values being evaluated right now, across every module of the deployment.
+
+    Values are evaluated on demand, one named value at a time (a variable, a local, an
+    output, a resource, a module's expansion), so modules may read each other's outputs
+    as Terraform allows. A value reached again while it is being evaluated depends on
+    itself: that is a cycle, reported once as Terraform reports it."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        self.resolution = resolution
+        self.active: list[tuple[object, str]] = []
+        self.depth = 0  # expressions being evaluated, nested
+        self.reported: set[frozenset[str]] = set()
+
+    def enter(self, key: object, label: str, loc: Location) -> Unresolved | None:
+        """Start evaluating `key`; the cycle's `Unresolved` when it is already underway."""
+        for position, (active, _) in enumerate(self.active):
+            if active == key:
+                cycle = [name for _, name in self.active[position:]]
+                names = frozenset(cycle)
+                message = f"Cycle: {', '.join(cycle)}"
+                if names not in self.reported:
+                    self.reported.add(names)
+                    self.resolution.errors.append(EvaluationError(
+                        message, loc.path, loc.line, loc.column))
+                return Unresolved(message, loc)
+        self.active.append((key, label))
+        return None
+
+    def leave(self) -> None:
+        self.active.pop()
+
+
+@dataclass(frozen=True, slots=True)
+class _Argument:
+    """A module argument, evaluated in the caller when the module first uses it."""
+
+    caller: ModuleEvaluator
+    attr: ast.Attribute
+    scope: dict[str, Sourced]
+
+    def __call__(self) -> Sourced:
+        result = self.caller.evaluate(self.attr.value, self.scope)
+        return Sourced(result.data, result.loc or self.attr.loc, self.attr.loc)
+
+
+class _Variables(dict[str, Sourced]):
+    """A module's variable values, each converted when first used (a module's input may
+    read an output of another module, or of its own module)."""
+
+    def __init__(self, evaluator: ModuleEvaluator) -> None:
+        super().__init__()
+        self.evaluator = evaluator
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.evaluator.variables
+
+    def __missing__(self, name: str) -> Sourced:
+        evaluator = self.evaluator
+        block = evaluator.variables[name]
+        argument = (evaluator.inputs or {}).get(name)
+        cycle = evaluator.graph.enter((evaluator, "var", name),
+                                      f"{evaluator.prefix}var.{name}",
+                                      argument.attr.loc if argument else block.loc)
+        if cycle is not None:
+            return Sourced(cycle, block.loc)
+        try:
+            given = evaluator.given(name)
+            value = evaluator._variable_value(name, block, given)  # noqa: SLF001
+        finally:
+            evaluator.graph.leave()
+        self[name] = value
+        return value
+
+
 class ModuleEvaluator:
     """Holds one module's declarations and evaluates expressions against them."""
 
     def __init__(self, module: TerraformModule, loader: ModuleLoader | None = None,
-                 prefix: str = "", inputs: dict[str, Sourced] | None = None,
+                 prefix: str = "", inputs: dict[str, _Argument] | None = None,
                  resolution: Resolution | None = None, chain: tuple[str, ...] = (),
-                 key_path: str = "") -> None:
+                 key_path: str = "", graph: _Graph | None = None) -> None:
         self.module = module
         self.loader = loader or ModuleLoader()
         self.prefix = prefix
         self.inputs = inputs
+        self._given: dict[str, Sourced] = {}
         self.chain = (*chain, module.folder)
         self.key_path = key_path  # "net.aks": module names from the root, for modules.json
         self.module_calls: dict[str, ast.Block] = {}
         self._children: dict[str, list[_Child]] = {}
         self.resolution = resolution if resolution is not None else Resolution()
+        self.graph = graph if graph is not None else _Graph(self.resolution)
         self.variables: dict[str, ast.Block] = {}
         self.locals: dict[str, ast.Attribute] = {}
         self.resources: dict[str, _Resource] = {}
         self.outputs: dict[str, ast.Attribute] = {}
-        self.var_values: dict[str, Sourced] = {}
+        self.var_values = _Variables(self)
         self._local_cache: dict[str, Sourced] = {}
+        self._output_cache: dict[str, Sourced] = {}
         self._attr_cache: dict[tuple[str, object, str], Sourced] = {}
         self._instances: dict[str, list[_Instance]] = {}
-        self._stack: list[object] = []
         self._collect()
         self._bind_variables()
 
     # -- declarations ------------------------------------------------------------------
     def _collect(self) -> None:
-        for hcl in self.module.files:
+        from aksnetlint.resolve.terraform_override import apply_overrides
+
+        files, errors = apply_overrides(self.module.files)
+        self.resolution.errors.extend(errors)
+        for hcl in files:
             for block in hcl.body.blocks:
                 self._declare(block)
 
@@ -160,17 +241,27 @@ class ModuleEvaluator:
                 self.outputs[block.labels[0]] = value
 
     def _bind_variables(self) -> None:
-        given: dict[str, Sourced] = dict(self.inputs or {})
-        for var_file in self.module.var_files if self.inputs is None else ():
+        """The root module's values from variable files; a called module's arguments are
+        evaluated when its variables are first used."""
+        if self.inputs is not None:
+            return
+        for var_file in self.module.var_files:
             if isinstance(var_file, ast.HclFile):
                 for attr in var_file.body.attributes.values():
-                    given[attr.name] = self._evaluate_constant(attr.value)
+                    self._given[attr.name] = self._evaluate_constant(attr.value)
             else:
                 path, values = var_file
                 for name, value in values.items():
-                    given[name] = sourced(value, Location(path, 1, 1))
-        for name, block in self.variables.items():
-            self.var_values[name] = self._variable_value(name, block, given.get(name))
+                    self._given[name] = sourced(value, Location(path, 1, 1))
+        for name in self.variables:
+            self.var_values[name]  # noqa: B018 - the root's values are checked up front
+
+    def given(self, name: str) -> Sourced | None:
+        """The value given for variable `name`: a variable file's, or the caller's."""
+        if self.inputs is None:
+            return self._given.get(name)
+        thunk = self.inputs.get(name)
+        return None if thunk is None else thunk()
 
     def _variable_value(self, name: str, block: ast.Block, given: Sourced | None) -> Sourced:
         """A variable's value converted to its type: the given value (tfvars or the caller's
@@ -249,6 +340,8 @@ class ModuleEvaluator:
                 if child.evaluator is not None and child.present is not False:
                     both = None if (present is None or child.present is None) else True
                     child.evaluator.resolve(both)
+        for name in self.variables:  # every argument is checked, used or not
+            self.var_values[name]  # noqa: B018
         return self.resolution
 
     # -- modules -----------------------------------------------------------------------
@@ -257,16 +350,25 @@ class ModuleEvaluator:
         cached = self._children.get(name)
         if cached is not None:
             return cached
-        self._children[name] = []  # a module that reaches itself sees no instances
         block = self.module_calls[name]
+        cycle = self.graph.enter((self, "module", name), f"{self.prefix}module.{name}",
+                                 block.loc)
+        if cycle is not None:
+            return [_Child(None, None, cycle, True)]
+        try:
+            result = self._expand(name, block)
+        finally:
+            self.graph.leave()
+        self._children[name] = result
+        return result
+
+    def _expand(self, name: str, block: ast.Block) -> list[_Child]:
         attrs = block.body.attributes
         source_attr = attrs.get("source")
         source = self.evaluate(source_attr.value, {}) if source_attr else None
         if source is None or not isinstance(source.data, str):
             why = Unresolved(f"module '{name}' has no literal source", block.loc)
-            result = [_Child(None, None, why, True)]
-            self._children[name] = result
-            return result
+            return [_Child(None, None, why, True)]
         if "count" in attrs:
             instances = self._count_instances(attrs["count"])
         elif "for_each" in attrs:
@@ -282,18 +384,17 @@ class ModuleEvaluator:
             if isinstance(loaded, Unresolved):
                 result.append(_Child(instance.key, None, loaded, instance.present))
                 continue
-            inputs = {}
-            for arg, attr in attrs.items():
-                if arg in ("source", "version", "count", "for_each", "providers", "depends_on"):
-                    continue
-                value = self.evaluate(attr.value, instance.scope)
-                inputs[arg] = Sourced(value.data, value.loc or attr.loc, attr.loc)
+            inputs = {arg: self._argument(attr, instance.scope) for arg, attr in attrs.items()
+                      if arg not in ("source", "version", "count", "for_each", "providers",
+                                     "depends_on")}
             prefix = f"{self.prefix}module.{name}{_key_suffix(instance.key)}."
             evaluator = ModuleEvaluator(loaded, self.loader, prefix, inputs, self.resolution,
-                                        self.chain, key_path)
+                                        self.chain, key_path, self.graph)
             result.append(_Child(instance.key, evaluator, None, instance.present))
-        self._children[name] = result
         return result
+
+    def _argument(self, attr: ast.Attribute, scope: dict[str, Sourced]) -> _Argument:
+        return _Argument(self, attr, scope)
 
     def _load_module(self, source: str, key_path: str,
                      loc: Location) -> TerraformModule | Unresolved:
@@ -318,7 +419,7 @@ class ModuleEvaluator:
         attrs = self.module_calls[name].body.attributes
         multi = "count" in attrs or "for_each" in attrs
         if not multi:
-            return self._apply(self._outputs_of(children[0], loc), ops, 0, scope, constant, loc)
+            return self._outputs_step(children[0], ops, 0, scope, constant, loc)
         if ops and not isinstance(ops[0], str):
             key = self.evaluate(ops[0], scope, constant)
             if isinstance(key.data, Unresolved):
@@ -328,21 +429,46 @@ class ModuleEvaluator:
                 if any(c.present is None for c in children):
                     return Sourced(Unresolved(f"module.{name} has an unknown count", loc), loc)
                 return Sourced(Unresolved(f"no element {key.data!r} in module.{name}", loc), loc)
-            return self._apply(self._outputs_of(match[0], loc), ops, 1, scope, constant, loc)
+            return self._outputs_step(match[0], ops, 1, scope, constant, loc)
         objects = [self._outputs_of(c, loc) for c in children]
         if "count" in attrs:
             return self._apply(Sourced(objects, loc), ops, 0, scope, constant, loc)
         whole = Sourced({str(c.key): o for c, o in zip(children, objects, strict=True)}, loc)
         return self._apply(whole, ops, 0, scope, constant, loc)
 
-    def _outputs_of(self, child: _Child, loc: Location) -> Sourced:
+    def _outputs_step(self, child: _Child, ops: list[str | ast.Expr], start: int,
+                      scope: dict[str, Sourced], constant: bool, loc: Location) -> Sourced:
+        """`module.x.out...`: only the output named is evaluated (Terraform's graph has a
+        node per output), so a module may read an output of its own."""
+        if len(ops) > start and isinstance(ops[start], str):
+            unavailable = self._unavailable(child, loc)
+            if unavailable is not None:
+                return unavailable
+            assert child.evaluator is not None
+            out_name = ops[start]
+            assert isinstance(out_name, str)
+            value = child.evaluator.output(out_name)
+            if value is None:
+                return Sourced(Unresolved(f"no output {out_name!r} in module", loc), loc)
+            return self._apply(value, ops, start + 1, scope, constant, loc)
+        return self._apply(self._outputs_of(child, loc), ops, start, scope, constant, loc)
+
+    @staticmethod
+    def _unavailable(child: _Child, loc: Location) -> Sourced | None:
         if child.evaluator is None:
             reason = child.unavailable or Unresolved("module unavailable", loc)
             return Sourced(reason, loc)
         if child.present is None:
             return Sourced(Unresolved("module instance may not exist (unknown count)", loc),
                            loc)
+        return None
+
+    def _outputs_of(self, child: _Child, loc: Location) -> Sourced:
+        unavailable = self._unavailable(child, loc)
+        if unavailable is not None:
+            return unavailable
         evaluator = child.evaluator
+        assert evaluator is not None
         outputs = {}
         for out_name in evaluator.outputs:
             value = evaluator.output(out_name)
@@ -468,10 +594,10 @@ class ModuleEvaluator:
     def evaluate(self, expr: ast.Expr, scope: dict[str, Sourced],
                  constant: bool = False) -> Sourced:
         """Evaluate an expression; never raises for unknown values (they are `Unresolved`)."""
-        if len(self._stack) > MAX_EVAL_DEPTH:
+        if self.graph.depth > MAX_EVAL_DEPTH:
             return Sourced(Unresolved("expression nested too deep", expr.loc), expr.loc)
         budget.step(expr.loc, expr)
-        self._stack.append(expr)
+        self.graph.depth += 1
         try:
             result = self._evaluate(expr, scope, constant)
             if isinstance(expr, _BUILDERS):  # a new string or collection: its size counts
@@ -480,7 +606,7 @@ class ModuleEvaluator:
         except EvaluationError as exc:
             return Sourced(Unresolved(exc.message, expr.loc), expr.loc)
         finally:
-            self._stack.pop()
+            self.graph.depth -= 1
 
     def _evaluate(self, expr: ast.Expr, scope: dict[str, Sourced], constant: bool) -> Sourced:
         ev = self.evaluate
@@ -697,14 +823,13 @@ class ModuleEvaluator:
         attr = self.locals.get(name)
         if attr is None:
             return Sourced(Unresolved(f"undeclared local '{name}'", loc), loc)
-        marker = ("local", name)
-        if marker in self._stack:
-            return Sourced(Unresolved(f"local '{name}' refers to itself", loc), loc)
-        self._stack.append(marker)
+        cycle = self.graph.enter((self, "local", name), f"{self.prefix}local.{name}", attr.loc)
+        if cycle is not None:
+            return Sourced(cycle, loc)
         try:
             value = self.evaluate(attr.value, {})
         finally:
-            self._stack.pop()
+            self.graph.leave()
         self._local_cache[name] = value
         return value
 
@@ -741,14 +866,14 @@ class ModuleEvaluator:
         cached = self._attr_cache.get(cache_key)
         if cached is not None:
             return cached
-        marker = ("resource", res.address, instance.key)
-        if marker in self._stack:
-            return Sourced(Unresolved(f"{res.address} refers to itself", loc), loc)
-        self._stack.append(marker)
+        cycle = self.graph.enter((self, "resource", res.address),
+                                 self.prefix + res.address, res.block.loc)
+        if cycle is not None:
+            return Sourced(cycle, loc)
         try:
             body = self.evaluate_body(res.block.body, instance.scope, res.address, instance.key)
         finally:
-            self._stack.pop()
+            self.graph.leave()
         address = self.prefix + res.address + _key_suffix(instance.key)
         assert isinstance(body.data, dict)
         value = Sourced(_ResourceObject(address, body.data), res.block.loc)
@@ -797,7 +922,21 @@ class ModuleEvaluator:
     # -- outputs -----------------------------------------------------------------------
     def output(self, name: str) -> Sourced | None:
         attr = self.outputs.get(name)
-        return None if attr is None else self.evaluate(attr.value, {})
+        if attr is None:
+            return None
+        cached = self._output_cache.get(name)
+        if cached is not None:
+            return cached
+        cycle = self.graph.enter((self, "output", name), f"{self.prefix}output.{name}",
+                                 attr.loc)
+        if cycle is not None:
+            return Sourced(cycle, attr.loc)
+        try:
+            value = self.evaluate(attr.value, {})
+        finally:
+            self.graph.leave()
+        self._output_cache[name] = value
+        return value
 
 
 def _nested_blocks(address: str, name: str, value: Sourced) -> Sourced:
