@@ -67,7 +67,7 @@ def test_new_file_in_a_module_folder_invalidates(tmp_path: Path, cache_dir: Path
     folder = tmp_path / "case"
     shutil.copytree(CASE, folder)
     assert len(_scan(folder)) == 1
-    (folder / "modules" / "aks" / "override.tf").write_text(
+    (folder / "modules" / "aks" / "extra.tf").write_text(
         'resource "azurerm_kubernetes_cluster" "extra" {\n  name = "extra"\n}\n')
     assert len(_scan(folder)) == 3  # the extra open cluster, once per caller instance
 
