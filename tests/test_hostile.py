@@ -30,7 +30,7 @@ TERRAFORM = {
     "missing_module": "main.tf:2:3: error: module folder './does-not-exist' not found",
     "module_cycle": "main.tf:2:3: error: module cycle",
     "nul_byte": "main.tf:2:9: error: file contains a NUL byte",
-    "self_reference": None,
+    "self_reference": "main.tf:3:8: error: Cycle: local.a, local.b",
     "template_directives": None,
     "truncated": "main.tf:4:13: error: unexpected end of file",
     "unknown_block_shapes": "main.tf:1:1: error: a resource block needs 2 labels",

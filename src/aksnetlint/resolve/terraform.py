@@ -103,6 +103,17 @@ class _Child:
     present: bool | None
 
 
+def _cycle_message(key: object, cycle: list[str]) -> str:
+    """Terraform's words for a value that depends on itself."""
+    kind = key[1] if isinstance(key, tuple) and len(key) > 1 else None
+    if len(cycle) == 1 and kind == "local":
+        return (f"Self-referencing local value: Local value {cycle[0]} cannot use its own "
+                "result as part of its expression.")
+    if len(cycle) == 1 and kind == "resource":
+        return f"Self-referential block: Configuration for {cycle[0]} may not refer to itself."
+    return f"Cycle: {', '.join(cycle)}"
+
+
 class _Graph:
     """The values being evaluated right now, across every module of the deployment.
 
@@ -123,7 +134,7 @@ class _Graph:
             if active == key:
                 cycle = [name for _, name in self.active[position:]]
                 names = frozenset(cycle)
-                message = f"Cycle: {', '.join(cycle)}"
+                message = _cycle_message(key, cycle)
                 if names not in self.reported:
                     self.reported.add(names)
                     self.resolution.errors.append(EvaluationError(
@@ -340,8 +351,14 @@ class ModuleEvaluator:
                 if child.evaluator is not None and child.present is not False:
                     both = None if (present is None or child.present is None) else True
                     child.evaluator.resolve(both)
-        for name in self.variables:  # every argument is checked, used or not
+        # Terraform evaluates every variable, local and output in its plan: their errors
+        # (a value that does not convert, a cycle) are errors whether they are used or not
+        for name in self.variables:
             self.var_values[name]  # noqa: B018
+        for name, attr in self.locals.items():
+            self._local(name, attr.loc)
+        for name in self.outputs:
+            self.output(name)
         return self.resolution
 
     # -- modules -----------------------------------------------------------------------
@@ -823,7 +840,7 @@ class ModuleEvaluator:
         attr = self.locals.get(name)
         if attr is None:
             return Sourced(Unresolved(f"undeclared local '{name}'", loc), loc)
-        cycle = self.graph.enter((self, "local", name), f"{self.prefix}local.{name}", attr.loc)
+        cycle = self.graph.enter((self, "local", name), f"{self.prefix}local.{name}", loc)
         if cycle is not None:
             return Sourced(cycle, loc)
         try:
@@ -867,7 +884,7 @@ class ModuleEvaluator:
         if cached is not None:
             return cached
         cycle = self.graph.enter((self, "resource", res.address),
-                                 self.prefix + res.address, res.block.loc)
+                                 self.prefix + res.address, loc)
         if cycle is not None:
             return Sourced(cycle, loc)
         try:
