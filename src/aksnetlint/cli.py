@@ -216,6 +216,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
             on_premises=ranges_relative_to(config.on_premises, root),
             environments=config.environments,
             only_environments=_environments(environment, config),
+            require_suppression_reason=config.require_suppression_reason,
             named_files=var_file + param_file,
         )
         known = read_baseline(baseline) if baseline else None
@@ -226,7 +227,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     for error in result.errors:
         shown = replace(error, path=display_path(error.path, result.root))
         click.echo(str(shown), err=True)
-    for unused in result.unused_suppressions:
+    for unused in [*result.invalid_suppressions, *result.unused_suppressions]:
         click.echo(str(replace(unused, location=replace(
             unused.location, path=display_path(unused.location.path, result.root)))), err=True)
     for note in [] if quiet else result.notes:

@@ -25,7 +25,8 @@ NETWORK_KEYS = {"hybrid", "on_premises"}
 MAX_CONFIG_BYTES = 1024 * 1024
 MAX_CONFIG_DEPTH = 32
 KEYS = ("select", "ignore", "severity", "per_path_ignores", "rules", "network", "rules_dirs",
-        "exclude", "fail_on", "var_files", "show_unresolved", "root", "environments")
+        "exclude", "fail_on", "var_files", "show_unresolved", "root", "environments",
+        "suppressions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Config:
     # network.on_premises: on-premises ranges connected to every cluster, where written
     on_premises: tuple[Field[str], ...] = ()
     environments: tuple[Environment, ...] = ()
+    require_suppression_reason: bool = False  # suppressions: {require_reason: true}
 
 
 def find_config(start: Path) -> Path | None:
@@ -248,9 +250,15 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         root = (base / root).resolve()
         if not root.is_dir():
             raise ConfigError(f"'root': {root} is not a folder", source)
+    suppressions = data.get("suppressions") or {}
+    if not isinstance(suppressions, dict) or set(suppressions) - {"require_reason"} or \
+            not isinstance(suppressions.get("require_reason", False), bool):
+        raise ConfigError("'suppressions' must be a mapping with require_reason: true or "
+                          "false", source)
     return Config(
         source=source,
         root=root,
+        require_suppression_reason=bool(suppressions.get("require_reason", False)),
         environments=parse_environments(data.get("environments"), base, source),
         select=_codes(data.get("select", []), "select", source),
         ignore=_codes(data.get("ignore", []), "ignore", source),

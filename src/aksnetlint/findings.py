@@ -110,6 +110,7 @@ class LintResult:
     deployments: int = 0
     root: str = "."
     unused_suppressions: list[Any] = field(default_factory=list)
+    invalid_suppressions: list[Any] = field(default_factory=list)  # suppress.Invalid
     # the parameter variants of the deployments scanned (None: defaults only)
     variants: set[str | None] = field(default_factory=set)
     # what the scan covered (root-relative POSIX): folders walked ("" for the root itself)

@@ -42,6 +42,7 @@ class Options:
     on_premises: tuple[Field[str], ...] = ()
     environments: tuple[Environment, ...] = ()  # named parameter variants (configuration)
     only_environments: frozenset[str] | None = None  # `--environment`: scan only these
+    require_suppression_reason: bool = False  # an inline ignore without a reason is invalid
     # files named on the command line (--var-file, --param-file): readable wherever they are;
     # everything else is read only inside the scanned tree (see `scanned_tree`)
     named_files: tuple[Path, ...] = ()
@@ -369,10 +370,10 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     from aksnetlint.rules import load_rules
 
     root = (options.root or Path.cwd()).resolve()
+    catalogue = rules if rules is not None else load_rules()
     active = [replace(rule, severity=options.severity[rule.id])
               if rule.id in options.severity else rule
-              for rule in selected(rules if rules is not None else load_rules(),
-                                   options.select, options.ignore)]
+              for rule in selected(catalogue, options.select, options.ignore)]
     result = LintResult(root=root.as_posix(), rules=tuple(r.id for r in active),
                         environments=tuple(
         e.name for e in options.environments
@@ -418,7 +419,10 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
     result.scanned_files = scanned | {relative(p, root) for p in options.var_files}
     result.scanned_folders = tuple(
         "" if relative(p, root) == "." else relative(p, root) for p in paths if p.is_dir())
-    written = suppress.collect(root, scanned | {f.location.path for f in findings})
+    written, result.invalid_suppressions = suppress.check(
+        suppress.collect(root, scanned | {f.location.path for f in findings}),
+        {r.id for r in catalogue} | {a.upper() for r in catalogue for a in r.aliases},
+        options.require_suppression_reason)
     result.findings, result.unused_suppressions = suppress.apply(
         # a total order (ties broken by everything else), so numbering is deterministic
         _number_duplicates(sorted(findings, key=lambda f: (f.sort_key(), repr(f)))), written,

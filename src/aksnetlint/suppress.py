@@ -19,9 +19,9 @@ from typing import Any
 from aksnetlint.findings import Finding, Kind
 from aksnetlint.values import Location
 
-DIRECTIVE_RE = re.compile(
-    r"aksnetlint:\s*ignore\s+(AKS\d{3}(?:\s*,\s*AKS\d{3})*)(?:\s+(.*?))?\s*(?:\*/)?\s*$",
-    re.IGNORECASE)
+# `aksnetlint:ignore`, then the rules (comma-separated ids), then the reason
+DIRECTIVE_RE = re.compile(r"aksnetlint:\s*ignore\b(.*?)\s*(?:\*/)?\s*$", re.IGNORECASE | re.S)
+RULES_RE = re.compile(r"\s*([A-Za-z]+\d+(?:\s*,\s*[A-Za-z]+\d+)*)(?=\s|$)(.*)$", re.S)
 _STRING_QUOTES = {".tf": '"', ".tfvars": '"', ".json": '"', ".jsonc": '"', ".bicep": "'",
                   ".bicepparam": "'"}
 
@@ -40,8 +40,24 @@ class Unused:
     location: Location
     rule: str
 
+    @property
+    def message(self) -> str:
+        return f"unused suppression of {self.rule} (nothing to ignore)"
+
     def __str__(self) -> str:
-        return f"{self.location}: warning: unused suppression of {self.rule} (nothing to ignore)"
+        return f"{self.location}: warning: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A suppression that does not do what it seems to: it names no rule, an unknown rule,
+    or gives no reason where the configuration requires one."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: warning: {self.message}"
 
 
 def comments(text: str, suffix: str) -> list[tuple[int, int, str]]:
@@ -109,8 +125,9 @@ def inline_suppressions(path: str, text: str) -> list[Suppression]:
         match = DIRECTIVE_RE.search(body)
         if match is None:
             continue
-        rules = tuple(r.strip().upper() for r in match.group(1).split(","))
-        reason = (match.group(2) or "").strip().rstrip("*/").strip()
+        named = RULES_RE.match(match.group(1))
+        rules = tuple(r.strip().upper() for r in named.group(1).split(",")) if named else ()
+        reason = (named.group(2) if named else "").strip().rstrip("*/").strip()
         last = line + comment.count("\n") + 1
         found.append(Suppression(Location(path, line, column), line, last, rules, reason))
     return found
@@ -141,12 +158,13 @@ def _walk_resources(document: Any, node: Any, json_path: tuple[str | int, ...],
             resource_path = json_path[:-1]
             span = document.locate(resource_path)
             for i, entry in enumerate(entries["ignore"]):
-                if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
-                    continue
                 where = document.locate(json_path + ("aksnetlint", "ignore", i))
+                rule = entry.get("rule") if isinstance(entry, dict) else None
+                reason = entry.get("reason", "") if isinstance(entry, dict) else ""
                 found.append(Suppression(where, span.line, span.end_line or span.line,
-                                         (entry["rule"].upper(),),
-                                         str(entry.get("reason", "")).strip()))
+                                         (rule.strip().upper(),) if isinstance(rule, str)
+                                         and rule.strip() else (),
+                                         str(reason or "").strip()))
         for key, value in node.items():
             _walk_resources(document, value, json_path + (key,), found)
     elif isinstance(node, list):
@@ -165,12 +183,38 @@ def collect(root: Path, paths: set[str]) -> list[Suppression]:
             text = read_text(root / rel, rel)
         except AksnetlintError:
             continue
-        if "aksnetlint" not in text:
+        if "aksnetlint" not in text and "aksnetlint" not in text.lower():
             continue
         found.extend(inline_suppressions(rel, text))
         if rel.endswith((".json", ".jsonc")):
             found.extend(metadata_suppressions(rel, text))
     return found
+
+
+def check(suppressions: list[Suppression], known_rules: set[str],
+          require_reason: bool = False) -> tuple[list[Suppression], list[Invalid]]:
+    """The suppressions that take effect, and what is wrong with the others (or with some
+    of their rules): naming no rule, an unknown rule, or no reason when one is required
+    (such a suppression suppresses nothing)."""
+    valid, invalid = [], []
+    for sup in suppressions:
+        if not sup.rules:
+            invalid.append(Invalid(sup.location, "suppression names no rule (write "
+                                   "`aksnetlint:ignore AKS001 reason`); it suppresses nothing"))
+            continue
+        for rule in sup.rules:
+            if rule not in known_rules:
+                invalid.append(Invalid(sup.location, f"suppression names unknown rule {rule} "
+                                       "(see `aksnetlint rules`)"))
+        rules = tuple(rule for rule in sup.rules if rule in known_rules)
+        if require_reason and not sup.reason:
+            invalid.append(Invalid(sup.location, f"suppression of {', '.join(sup.rules)} gives "
+                                   "no reason, which the configuration requires; it "
+                                   "suppresses nothing"))
+            continue
+        if rules:
+            valid.append(replace(sup, rules=rules))
+    return valid, invalid
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression],

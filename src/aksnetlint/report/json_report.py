@@ -56,6 +56,10 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": e.path, "line": e.line, "column": e.column, "message": e.message}
                    for e in result.errors],
+        # suppressions that name no or an unknown rule, lack a required reason, or are unused
+        "suppression_warnings": [
+            {**_location(w.location), "message": w.message}
+            for w in [*result.invalid_suppressions, *result.unused_suppressions]],
         "baseline": None if outcome is None else {
             "file": outcome.source, "absorbed": outcome.absorbed,
             "stale": [entry.to_json() for entry in outcome.stale]},

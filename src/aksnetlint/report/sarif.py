@@ -128,6 +128,15 @@ def render(result: LintResult, rules: list[Rule], options: ReportOptions) -> str
         )
         for note in result.findings if note.kind is Kind.UNRESOLVED
     ]
+    notifications += [
+        om.Notification(
+            level="warning",
+            message=om.Message(text=warning.message),
+            locations=[_location(warning.location)],
+            descriptor=om.ReportingDescriptorReference(id="suppression"),
+        )
+        for warning in [*result.invalid_suppressions, *result.unused_suppressions]
+    ]
     run = om.Run(
         tool=om.Tool(driver=om.ToolComponent(
             name="aksnetlint", version=__version__, semantic_version=__version__,
