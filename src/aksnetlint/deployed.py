@@ -159,11 +159,14 @@ def read_estate(files: list[tuple[Path, str]]) -> Estate:
             estate.resource_ids[resource.address] = resource.id
             estate.resources.append(resource)
     _link_managed_vnets(estate.resources)
+    estate.resources.extend(_peered_vnets_outside(estate.resources, estate.resource_ids))
     return estate
 
 
 _CLUSTER = "microsoft.containerservice/managedclusters"
+_AGENT_POOL = f"{_CLUSTER}/agentpools"
 _VNET = "microsoft.network/virtualnetworks"
+_PEERING = f"{_VNET}/virtualnetworkpeerings"
 MANAGED_VNET_PREFIX = "aks-vnet-"
 MANAGED_SUBNET = "aks-subnet"
 
@@ -194,6 +197,7 @@ def _link_managed_vnets(resources: list[ResolvedResource]) -> None:
                 managed.setdefault(group, []).append((res, subnet))
     if not managed:
         return
+    targets: dict[str, str] = {}  # cluster key -> the managed subnet's ID
     for res in resources:
         if res.type.lower() != _CLUSTER:
             continue
@@ -208,16 +212,76 @@ def _link_managed_vnets(resources: list[ResolvedResource]) -> None:
         target = subnet_id.data if subnet_id is not None and \
             isinstance(subnet_id.data, str) and resource_key(subnet_id.data) else \
             f"{vnet.id}/subnets/{MANAGED_SUBNET}"
+        targets[res.address] = target
         pools = get(res.body, "properties", "agentPoolProfiles", ci=True)
         for pool in pools.data if pools is not None and isinstance(pools.data, list) else []:
-            if not isinstance(pool.data, dict):
+            _place_in(pool, target)
+    for res in resources:  # `az aks nodepool list` output: pools of their own
+        parent = res.address.rsplit("/", 2)[0]
+        if res.type.lower() == _AGENT_POOL and parent in targets:
+            props = get(res.body, "properties", ci=True)
+            if props is not None:
+                _place_in(props, targets[parent])
+
+
+def _place_in(pool: Sourced, subnet_id: str) -> None:
+    """Set a pool's unset `vnetSubnetID` to `subnet_id`, located where it is unset."""
+    if not isinstance(pool.data, dict):
+        return
+    key = next((k for k in pool.data if k.lower() == "vnetsubnetid"), "vnetSubnetID")
+    written = pool.data.get(key)
+    if written is not None and written.data is not None:
+        return
+    where = written.loc if written is not None and written.loc else pool.loc
+    pool.data[key] = Sourced(subnet_id, where)
+
+
+def _peered_vnets_outside(resources: list[ResolvedResource], resource_ids: dict[str, str]
+                          ) -> list[ResolvedResource]:
+    """A deployed peering reports the address space of its remote VNet
+    (`remoteAddressSpace`: the ranges routed through it; else the remote's current
+    `remoteVirtualNetworkAddressSpace`). A remote VNet the estate does not hold (a hub in
+    another subscription) becomes a VNet with just those ranges, declared at the peering's
+    `remoteVirtualNetwork`, so overlaps with it count (AKS205, AKS209). Nothing else is
+    known of it: no subnets, peerings, gateways or DNS servers."""
+    from aksnetlint.normalise.fields import get
+    from aksnetlint.parsers.azure_resources import resource_key
+
+    held = {res.address for res in resources if res.type.lower() == _VNET}
+    found: list[ResolvedResource] = []
+    for res in resources:
+        rtype = res.type.lower()
+        if rtype == _VNET:
+            entries = get(res.body, "properties", "virtualNetworkPeerings", ci=True)
+            peerings = entries.data if entries is not None and \
+                isinstance(entries.data, list) else []
+            holders = [get(p, "properties", ci=True) for p in peerings]
+        elif rtype == _PEERING:
+            holders = [get(res.body, "properties", ci=True)]
+        else:
+            continue
+        for props in holders:
+            remote = get(props, "remoteVirtualNetwork", "id", ci=True)
+            rid = remote.data if remote is not None else None
+            key = resource_key(rid) if isinstance(rid, str) else None
+            if remote is None or key is None or key in held or not isinstance(rid, str):
                 continue
-            key = next((k for k in pool.data if k.lower() == "vnetsubnetid"), "vnetSubnetID")
-            written = pool.data.get(key)
-            if written is not None and written.data is not None:
+            space = next((s for s in (get(props, name, ci=True) for name in (
+                "remoteAddressSpace", "remoteVirtualNetworkAddressSpace"))
+                if s is not None and isinstance(s.data, dict)), None)
+            if space is None or remote.loc is None:
                 continue
-            where = written.loc if written is not None and written.loc else pool.loc
-            pool.data[key] = Sourced(target, where)
+            held.add(key)
+            resource_ids.setdefault(key, rid)
+            decl = remote.loc
+            name = Sourced(rid.rstrip("/").rsplit("/", 1)[-1], decl)
+            body = Sourced({"id": Sourced(rid, decl), "name": name,
+                            "type": Sourced("Microsoft.Network/virtualNetworks", decl),
+                            "properties": Sourced({"addressSpace": space}, decl)}, decl)
+            found.append(ResolvedResource(
+                format="arm", type="Microsoft.Network/virtualNetworks", address=key,
+                name=name, body=body, decl=decl, present=True, id=rid))
+    return found
 
 
 def _resource_group(resource_id: str) -> str | None:

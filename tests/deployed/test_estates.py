@@ -219,3 +219,43 @@ def test_pools_without_a_subnet_sit_in_the_managed_vnet(tmp_path: Path) -> None:
     cluster["nodeResourceGroup"] = "MC_elsewhere"
     _write(tmp_path / "aks.json", cluster)
     assert not lint([tmp_path], Options(root=tmp_path, select=("AKS205",))).active
+
+
+def test_node_pools_listed_apart_replace_the_inline_profiles(tmp_path: Path) -> None:
+    """`az aks nodepool list` output: each pool is a resource of its own (`type` is the
+    resource type; the pool's own type moves to `typePropertiesType`); it replaces the
+    cluster's inline profile of the same name."""
+    cluster = open_cluster()
+    cluster["apiServerAccessProfile"]["authorizedIpRanges"] = ["203.0.113.0/24"]
+    pool = dict(cluster["agentPoolProfiles"][0])
+    pool.update({"id": f"{CLUSTER_ID}/agentPools/system", "enableNodePublicIp": True,
+                 "type": "Microsoft.ContainerService/managedClusters/agentPools",
+                 "typePropertiesType": "VirtualMachineScaleSets", "resourceGroup": "rg-aks"})
+    _write(tmp_path / "aks.json", cluster)
+    pools = _write(tmp_path / "pools.json", [pool])
+    result = lint([tmp_path], Options(root=tmp_path, select=("AKS305",)))
+    assert _findings(result) == {("AKS305", "pools.json", _line_of(pools, "enableNodePublicIp"))}
+
+
+def test_a_hub_outside_the_export_is_known_by_its_peering(tmp_path: Path) -> None:
+    spoke = sdk_vnet()
+    hub_id = f"{SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub"
+    spoke["virtualNetworkPeerings"] = [{
+        "id": f"{VNET_ID}/virtualNetworkPeerings/to-hub", "name": "to-hub",
+        "peeringState": "Connected", "remoteAddressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+        "remoteVirtualNetwork": {"id": hub_id, "resourceGroup": "rg-hub"},
+        "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"}]
+    vnets = _write(tmp_path / "vnets.json", [spoke])
+    aks = _write(tmp_path / "aks.json", open_cluster())  # default service CIDR 10.0.0.0/16
+    result = lint([tmp_path], Options(root=tmp_path, select=("AKS205",)))
+    assert _findings(result) == {("AKS205", "aks.json", _line_of(aks, '"serviceCidr"'))}
+    (finding,) = result.active
+    assert "VNet 'hub' 10.0.0.0/16 (peered through 'to-hub')" in finding.message
+    assert [(r.location.path, r.location.line) for r in finding.related] == \
+        [("vnets.json", _line_of(vnets, '"10.0.0.0/16"'))]
+    # the hub exported too: its own ranges count, not the peering's copy
+    hub = sdk_vnet()
+    hub.update({"id": hub_id, "name": "hub", "resourceGroup": "rg-hub", "subnets": [],
+                "addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}})
+    _write(tmp_path / "vnets.json", [spoke, hub])
+    assert not lint([tmp_path], Options(root=tmp_path, select=("AKS205",))).active

@@ -223,6 +223,7 @@ def _entries(entries: list[Any], prefix: JsonPath) -> list[JsonPath]:
 def resources_of(document: ArmDocument, paths: list[JsonPath]) -> Iterator[ResolvedResource]:
     """The resources at `paths` that the model reads, in the ARM shape, every value
     located. Other types (storage accounts, VMs) are skipped without being converted."""
+    reader = _Reader(document)
     for path in paths:
         raw = _at(document.data, path)
         rtype = str(raw["type"]).strip().strip("/")
@@ -231,9 +232,11 @@ def resources_of(document: ArmDocument, paths: list[JsonPath]) -> Iterator[Resol
         rid = str(raw["id"]).strip()
         key = resource_key(rid)
         assert key is not None  # is_resource checked it
-        body = _resource(document, path, raw, SUB_RESOURCES.get(rtype.lower(), {}), ENVELOPE)
+        span = document.source.span(path)
+        body = reader.resource(span, raw, SUB_RESOURCES.get(rtype.lower(), {}), ENVELOPE)
         name = _get_ci(body, "name")
-        decl = document.locate(path)
+        decl = body.loc
+        assert decl is not None
         if name is None or not isinstance(name.data, str):
             name = Sourced(rid.rstrip("/").rsplit("/", 1)[-1], decl)
         yield ResolvedResource(format="arm", type=rtype, address=key, name=name, body=body,
@@ -259,67 +262,77 @@ def arm_name(key: str) -> str:
     return ARM_CASING.get(key.lower(), key)
 
 
-def _resource(document: ArmDocument, path: JsonPath, raw: dict[str, Any], nested: _Tree,
-              envelope: frozenset[str]) -> Sourced:
-    """A resource or sub-resource object in the ARM shape."""
-    loc = document.locate(path)
-    result: dict[str, Sourced] = {}
-    written = next((k for k in raw if k.lower() == "properties"), None)
-    if written is not None and isinstance(raw[written], dict):
+Span = tuple[int, int]
+
+
+class _Reader:
+    """Builds located values walking down from a known container (each position is found
+    from its parent's offset, never from the top of the file again)."""
+
+    def __init__(self, document: ArmDocument) -> None:
+        self.source = document.source
+
+    def child(self, span: Span, step: str | int) -> Span:
+        return self.source.child_span(span[0], step)
+
+    def resource(self, span: Span, raw: dict[str, Any], nested: _Tree,
+                 envelope: frozenset[str]) -> Sourced:
+        """A resource or sub-resource object in the ARM shape."""
+        loc = self.source.location(*span)
+        result: dict[str, Sourced] = {}
+        written = next((k for k in raw if k.lower() == "properties"), None)
+        if written is not None and isinstance(raw[written], dict):
+            for key, value in raw.items():
+                item = self.child(span, key)
+                if key == written:
+                    result["properties"] = self.properties(item, value, nested,
+                                                           self.source.location(*item))
+                else:
+                    result[arm_name(key)] = self.value(item, value)
+            return Sourced(result, loc)
+        flattened: dict[str, Any] = {}
         for key, value in raw.items():
-            item_path = (*path, key)
-            if key == written:
-                result["properties"] = _properties(document, item_path, value, nested,
-                                                   document.locate(item_path))
+            if key.lower() in envelope:
+                result[arm_name(key)] = self.value(self.child(span, key), value)
             else:
-                result[arm_name(key)] = _value(document, item_path, value)
+                flattened[key] = value
+        # SDK shape: the properties sit beside the envelope; regrouped, located at the `{`
+        result["properties"] = self.properties(span, flattened, nested, loc)
         return Sourced(result, loc)
-    flattened: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key.lower() in envelope:
-            result[arm_name(key)] = _value(document, (*path, key), value)
-        else:
-            flattened[key] = value
-    # SDK shape: the properties sit beside the envelope; regrouped, located at the `{`
-    result["properties"] = _properties(document, path, flattened, nested, loc)
-    return Sourced(result, loc)
 
+    def properties(self, span: Span, raw: dict[str, Any], nested: _Tree, loc: Any) -> Sourced:
+        """A `properties` object (or a plain object on the way to sub-resources): members
+        of the object at `span`, sub-resource collections regrouped."""
+        result: dict[str, Sourced] = {}
+        for key, value in raw.items():
+            item = self.child(span, key)
+            spec = nested.get(key.lower())
+            if spec is None:
+                result[arm_name(key)] = self.value(item, value)
+                continue
+            is_list, inner = spec
+            if is_list and isinstance(value, list):
+                result[arm_name(key)] = Sourced([
+                    self.resource(self.child(item, i), entry, inner, SUB_ENVELOPE)
+                    if isinstance(entry, dict) else self.value(self.child(item, i), entry)
+                    for i, entry in enumerate(value)], self.source.location(*item))
+            elif not is_list and isinstance(value, dict):
+                result[arm_name(key)] = self.properties(item, value, inner,
+                                                        self.source.location(*item))
+            else:
+                result[arm_name(key)] = self.value(item, value)
+        return Sourced(result, loc)
 
-def _properties(document: ArmDocument, path: JsonPath, raw: dict[str, Any], nested: _Tree,
-                loc: Any) -> Sourced:
-    """A `properties` object (or a plain object on the way to sub-resources): members at
-    `path + (key,)`, sub-resource collections regrouped."""
-    result: dict[str, Sourced] = {}
-    for key, value in raw.items():
-        item_path = (*path, key)
-        spec = nested.get(key.lower())
-        if spec is None:
-            result[arm_name(key)] = _value(document, item_path, value)
-            continue
-        is_list, inner = spec
-        if is_list and isinstance(value, list):
-            result[arm_name(key)] = Sourced([
-                _resource(document, (*item_path, i), entry, inner, SUB_ENVELOPE)
-                if isinstance(entry, dict) else _value(document, (*item_path, i), entry)
-                for i, entry in enumerate(value)], document.locate(item_path))
-        elif not is_list and isinstance(value, dict):
-            result[arm_name(key)] = _properties(document, item_path, value, inner,
-                                                document.locate(item_path))
-        else:
-            result[arm_name(key)] = _value(document, item_path, value)
-    return Sourced(result, loc)
-
-
-def _value(document: ArmDocument, path: JsonPath, raw: Any) -> Sourced:
-    """A JSON value as written, every element located, keys in ARM spelling."""
-    loc = document.locate(path)
-    if isinstance(raw, list):
-        return Sourced([_value(document, (*path, i), item) for i, item in enumerate(raw)],
-                       loc)
-    if isinstance(raw, dict):
-        return Sourced({arm_name(key): _value(document, (*path, key), item)
-                        for key, item in raw.items()}, loc)
-    return Sourced(raw, loc)
+    def value(self, span: Span, raw: Any) -> Sourced:
+        """A JSON value as written, every element located, keys in ARM spelling."""
+        loc = self.source.location(*span)
+        if isinstance(raw, list):
+            return Sourced([self.value(self.child(span, i), item)
+                            for i, item in enumerate(raw)], loc)
+        if isinstance(raw, dict):
+            return Sourced({arm_name(key): self.value(self.child(span, key), item)
+                            for key, item in raw.items()}, loc)
+        return Sourced(raw, loc)
 
 
 def _get_ci(value: Sourced, key: str) -> Sourced | None:
