@@ -239,6 +239,15 @@ def parse(text: str, path: str) -> ArmDocument:
     return ArmDocument(path, data, kind, template_path, SourceMap(path, text))
 
 
+def loads(text: str, path: str = "<json>") -> Any:
+    """Decode JSON text the way ARM's `json()` does: comments and raw newlines in strings
+    are accepted. `ParseError` (positioned in `text`) on any defect."""
+    text = text.removeprefix("\ufeff")
+    _, data = _decode(text, path)
+    _check_depth(text, data, path)
+    return data
+
+
 def parse_bytes(raw: bytes, path: str) -> ArmDocument:
     """Decode UTF-8 (a BOM is accepted) and `parse`; non-UTF-8 is a positioned
     `ParseError`."""

@@ -18,6 +18,7 @@ Unresolved and a positioned `EvaluationError` is added when the template itself 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -530,6 +531,10 @@ class _Resolver:
         rtype = self.full_type(document, path, raw, scope, parent)
         if rtype is None:
             return
+        extension = extension_api_version(rtype) if _extension_resource(raw) else None
+        if extension is not None:
+            self.extension_resource(document, path, raw, scope, rtype, present, position)
+            return
         name = self.full_name(document, path, raw, scope, parent)
         body = self.body(document, path, raw, scope, rtype)
         properties = body.data.get("properties") if isinstance(body.data, dict) else None
@@ -551,6 +556,22 @@ class _Resolver:
             self.resources_of(state, scope, child_parent, depth, (*path, "resources"))
         if rtype.lower() == DEPLOYMENTS_TYPE:
             self.nested_deployment(state, scope, path, raw, body, present, depth)
+
+    def extension_resource(self, document: ArmDocument, path: JsonPath, raw: dict[str, Any],
+                           scope: _Scope, rtype: str, present: bool | None,
+                           position: int | None) -> None:
+        """A resource of a Bicep extension (`"import": "kubernetes"`, `"extension":
+        "MicrosoftGraph"`; type `apps/Deployment@v1`): not an Azure resource, so it needs
+        no `name` and has no resource ID; its name is what the extension uses
+        (`metadata.name`, `uniqueName`, `name` of its properties)."""
+        body = self.body(document, path, raw, scope, rtype)
+        written, _, version = rtype.partition("@")
+        name = extension_name(body, document.locate(path))
+        self.resolution.resources.append(ResolvedResource(
+            format="arm", type=written, address=self.address(written, name,
+                                                              _NO_EXTENSION_ID, position),
+            name=name, body=body, decl=document.locate(path), present=present,
+            api_version=version or None, id=_NO_EXTENSION_ID))
 
     def presence(self, document: ArmDocument, path: JsonPath, raw: dict[str, Any],
                  scope: _Scope, parent: _Parent | None, count_known: bool) -> bool | None:
@@ -675,6 +696,14 @@ class _Resolver:
                            loc)
         scope = _Scope(state)
         rtype = self.full_type(document, path, raw, scope, None)
+        if rtype is not None and _extension_resource(raw) \
+                and extension_api_version(rtype) is not None:
+            written, _, version = rtype.partition("@")
+            body = self.body(document, path, raw, scope, rtype)
+            return Sourced({"id": Sourced(_NO_EXTENSION_ID, loc),
+                            "name": extension_name(body, loc),
+                            "type": Sourced(written, loc), "apiVersion": Sourced(version, loc)},
+                           loc)
         name = self.full_name(document, path, raw, scope, None)
         api = self.value(document, (*path, "apiVersion"), raw.get("apiVersion"), scope) \
             if "apiVersion" in raw else Sourced(None, loc)
@@ -811,6 +840,42 @@ def _at(data: Any, path: JsonPath) -> Any:
             return None
         node = node[step]
     return node
+
+
+_NO_EXTENSION_ID = Unresolved("a resource of a Bicep extension (Kubernetes, Microsoft Graph) "
+                              "has no Azure resource ID")
+_API_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?")
+
+
+def extension_api_version(type_string: str) -> str | None:
+    """The version of a resource type that belongs to a Bicep extension rather than to
+    Azure (`apps/Deployment@v1`, `Microsoft.Graph/groups@v1.0`: not a date), else None.
+    Bicep shares it."""
+    _, at, version = type_string.partition("@")
+    if not at or _API_DATE.fullmatch(version.strip()):
+        return None
+    return version.strip() or None
+
+
+def extension_name(body: Sourced, loc: Location) -> Sourced:
+    """The name an extension resource goes by: `metadata.name` (Kubernetes), `uniqueName`
+    or `name` (Microsoft Graph) among its properties. Bicep shares it."""
+    properties = body.data.get("properties") if isinstance(body.data, dict) else None
+    data = properties.data if properties is not None else None
+    if isinstance(data, dict):
+        metadata = data.get("metadata")
+        if metadata is not None and isinstance(metadata.data, dict) \
+                and "name" in metadata.data:
+            return metadata.data["name"]
+        for key in ("uniqueName", "name", "displayName"):
+            if key in data:
+                return data[key]
+    return Sourced(Unresolved("the extension resource has no name", loc), loc)
+
+
+def _extension_resource(raw: dict[str, Any]) -> bool:
+    return any(key.lower() in ("import", "extension") for key in raw) or \
+        (isinstance(raw.get("type"), str) and "@" in raw["type"])
 
 
 def _is_namespaced(rtype: str) -> bool:

@@ -477,4 +477,6 @@ def type_name(data: object) -> str:
         return "an array"
     if isinstance(data, dict):
         return "an object"
-    return type(data).__name__
+    if isinstance(data, ResourceRef):
+        return "a value of a resource known only at deployment"
+    return "a value known only at deployment"

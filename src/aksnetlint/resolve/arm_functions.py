@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from aksnetlint import budget
+from aksnetlint.errors import ParseError
+from aksnetlint.parsers.arm import loads
 from aksnetlint.resolve.arm_expressions import (
     FULL_REFERENCE,
     Call,
@@ -577,15 +579,13 @@ def _bool(args: list[Sourced], call: Call, frame: Frame) -> object:
 
 @_function("json", 1)
 def _json(args: list[Sourced], call: Call, frame: Frame) -> object:
+    """`json(text)`: comments are accepted, as ARM does (`json(loadTextContent('x.jsonc'))`)."""
     text = _text(args, call, 0)
     try:
-        return json.loads(text, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
-        raise ExpressionError(f"json() got invalid JSON: {exc}", _offset(call, 0)) from None
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
+        return loads(text)
+    except ParseError as exc:
+        raise ExpressionError(f"json() got invalid JSON: {exc.message} (line {exc.line}, "
+                              f"column {exc.column} of the text)", _offset(call, 0)) from None
 
 
 @_function("base64", 1)
@@ -840,6 +840,8 @@ def _try_get(args: list[Sourced], call: Call, frame: Frame) -> object:
             if not 0 <= step < len(data):
                 return None
             current = data[step]
+        elif isinstance(step, str) or _is_int(step):
+            return None  # a key of a string, a number or an array: nothing there
         else:
             raise ExpressionError(f"tryGet() cannot index {type_name(data)} with "
                                   f"{type_name(step)}", _offset(call, position))
@@ -1129,7 +1131,17 @@ def _mod(args: list[Sourced], call: Call, frame: Frame) -> object:
 # CIDR
 
 def _network(args: list[Sourced], call: Call) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """The CIDR argument. An address without a prefix length (`10.0.0.1`) is unknown: what
+    Azure makes of it is not documented, so neither a value nor an error is certain."""
     text = _text(args, call, 0)
+    if "/" not in text:
+        try:
+            ipaddress.ip_address(text.strip())
+        except ValueError:
+            pass
+        else:
+            raise _Unknown(Unresolved(f"{call.name}() of an address without a prefix length "
+                                      f"({text.strip()}): Azure does not document the result"))
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:

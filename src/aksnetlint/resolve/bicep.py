@@ -47,7 +47,13 @@ from aksnetlint.errors import EvaluationError, ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.parsers.arm import parse as parse_json
 from aksnetlint.parsers.bicep import parse_bicep, parse_bicepparam
-from aksnetlint.resolve.arm import MAX_COPIES, MAX_NESTED_DEPLOYMENTS, deployment_prefix
+from aksnetlint.resolve.arm import (
+    MAX_COPIES,
+    MAX_NESTED_DEPLOYMENTS,
+    deployment_prefix,
+    extension_api_version,
+    extension_name,
+)
 from aksnetlint.resolve.arm_expressions import Deployment
 from aksnetlint.resolve.arm_functions import (
     UNKNOWN_SUBSCRIPTION,
@@ -63,7 +69,10 @@ from aksnetlint.resolve.bicep_eval import (
     Failure,
     Function,
     Handle,
+    RuntimeList,
+    RuntimeObject,
     loop_env,
+    path_text,
     placed,
 )
 from aksnetlint.resolve.bicep_eval import index as index_value
@@ -860,7 +869,16 @@ class _Instance:
     def own_name(self, loc: Location | None = None) -> Sourced:
         return self.memo("name", self._own_name, loc)
 
+    def extension(self) -> bool:
+        """Whether this is a resource of a Bicep extension (Kubernetes `apps/Deployment@v1`,
+        Microsoft Graph `Microsoft.Graph/groups@v1.0`), not an Azure resource: it needs no
+        `name`, has no resource ID, and its body is its `properties` (as compiled)."""
+        version = self.api_version() if isinstance(self.decl, ast.Resource) else None
+        return version is not None and extension_api_version(f"x@{version}") is not None
+
     def _own_name(self) -> Sourced:
+        if self.extension():
+            return extension_name(self.body(), self.decl.loc)
         written = self.prop("name")
         if written is None:
             if isinstance(self.decl, ast.Resource):
@@ -909,7 +927,7 @@ class _Instance:
     def _full_name(self) -> Sourced:
         own = self.own_name()
         parent = self.parent_resource()
-        if parent is None or unknown_of(own) is not None:
+        if parent is None or unknown_of(own) is not None or self.extension():
             return own
         if isinstance(parent, Unresolved):
             return Sourced(Unresolved(f"parent is unknown ({parent.reason})"), own.loc)
@@ -921,6 +939,9 @@ class _Instance:
         return Sourced(f"{parent_name.data}/{own.data}", own.loc, own.at)
 
     def resource_id(self, loc: Location | None = None) -> str | Unresolved:
+        if self.extension():
+            return Unresolved("a resource of a Bicep extension (Kubernetes, Microsoft "
+                              "Graph) has no Azure resource ID")
         name = self.full_name(loc)
         unknown = unknown_of(name)
         if unknown is not None:
@@ -976,6 +997,8 @@ class _Instance:
         decl = self.decl
         assert isinstance(decl, ast.Resource)
         where = decl.type_string.loc
+        if self.extension():
+            return self._extension_body(decl, where)
         result: dict[str, Sourced] = {"type": Sourced(self.full_type(), where),
                                       "apiVersion": Sourced(self.api_version(), where),
                                       "name": self.full_name()}
@@ -1000,6 +1023,31 @@ class _Instance:
                 result[key] = placed(self.scope.guard(item.value, self.env), item.loc)
         return Sourced(result, body.loc if body is not None else decl.loc)
 
+    def _extension_body(self, decl: ast.Resource, where: Location) -> Sourced:
+        """An extension resource as compiled: its type, and everything written in its body
+        under `properties`."""
+        properties: dict[str, Sourced] = {}
+        body = decl.object
+        for item in body.items if body is not None else ():
+            if isinstance(item, ast.Resource):
+                continue
+            if isinstance(item, ast.Spread):
+                spread = self.scope.guard(item.expr, self.env)
+                if isinstance(spread.data, dict):
+                    properties.update(spread.data)
+                continue
+            if item.key.value in ("parent", "dependsOn", "scope"):
+                continue
+            key = self._key(item)
+            if key is not None:
+                properties[key] = placed(self.scope.guard(item.value, self.env), item.loc)
+        loc = body.loc if body is not None else decl.loc
+        result = {"type": Sourced(f"{self.full_type()}@{self.api_version()}", where),
+                  "properties": Sourced(properties, loc)}
+        if decl.existing:
+            result["existing"] = Sourced(True, decl.loc)
+        return Sourced(result, loc)
+
     def _key(self, item: ast.ObjectProperty) -> str | None:
         try:
             key = self.scope.evaluator.key(item, self.env)
@@ -1013,7 +1061,11 @@ class _Instance:
         return written.loc if written is not None else self.decl.loc
 
     def view(self) -> Sourced:
-        """The resource as a value (`output x object = vnet`)."""
+        """The resource as a value (`output x object = vnet`): what it declares, and what
+        Azure assigns for the rest (a `RuntimeObject`)."""
+        return self.memo("view", self._view)
+
+    def _view(self) -> Sourced:
         loc = self.decl.name_loc
         data: dict[str, Sourced] = {"id": Sourced(self.resource_id(), loc),
                                     "name": self.own_name(),
@@ -1021,11 +1073,38 @@ class _Instance:
                                     "apiVersion": Sourced(self.api_version(), loc)}
         if isinstance(self.decl, ast.Resource) and self.decl.existing:
             data["properties"] = Sourced(self.runtime("properties"), loc)
-            return Sourced(data, loc)
-        body = self.body().data
-        for key, value in body.items() if isinstance(body, dict) else ():
-            data.setdefault(key, value)
-        return Sourced(data, loc)
+        else:
+            body = self.body().data
+            for key, value in body.items() if isinstance(body, dict) else ():
+                if key not in data:
+                    data[key] = self.runtime_view(value, (key,))
+        return Sourced(RuntimeObject(data, self.runtime, ()), loc)
+
+    def runtime_view(self, value: Sourced, path: tuple[str | int, ...]) -> Sourced:
+        """A declared value of this resource at `path` as a value that reads what is not
+        declared as runtime state (see `RuntimeObject`); inline children get their `id`."""
+        data = value.data
+        if isinstance(data, dict):
+            items = {key: self.runtime_view(item, (*path, key)) for key, item in data.items()}
+            if _inline_child(path) and not any(key.lower() == "id" for key in items):
+                items["id"] = self.child_id(path, data, value.loc)
+            return Sourced(RuntimeObject(items, self.runtime, path), value.loc, value.at)
+        if isinstance(data, list):
+            return Sourced(RuntimeList([self.runtime_view(item, (*path, position))
+                                        for position, item in enumerate(data)],
+                                       self.runtime, path), value.loc, value.at)
+        return value
+
+    def child_id(self, path: tuple[str | int, ...], data: dict[str, Sourced],
+                 loc: Location | None) -> Sourced:
+        """The ID of the child declared inline at `path` (`properties.subnets[0]`)."""
+        parent_id = self.resource_id()
+        name = data.get("name")
+        if isinstance(parent_id, Unresolved):
+            return Sourced(parent_id, loc)
+        if name is None or not isinstance(name.data, str):
+            return Sourced(self.runtime(path_text((*path, "id"))), loc)
+        return Sourced(f"{parent_id}/{path[1]}/{name.data}", loc)
 
     def runtime(self, name: str) -> Unresolved | ResourceRef:
         """A property of the resource that Azure sets at deployment. For a resource this
@@ -1057,6 +1136,10 @@ class _Instance:
         if isinstance(self.decl, ast.Resource) and self.decl.existing:
             return Sourced(self.runtime(name), loc)
         body = self.body(loc).data
+        if self.extension() and isinstance(body, dict):
+            # `deploy.metadata.name`, `app.uniqueName`: what the body of an extension
+            # resource writes is its properties
+            body = body["properties"].data
         found = body.get(name) if isinstance(body, dict) else None
         if found is None and isinstance(body, dict):
             found = next((v for k, v in body.items() if k.lower() == lowered), None)
@@ -1260,6 +1343,10 @@ class _LoopHandle(Handle):
     def value(self, loc: Location) -> Sourced:
         return Sourced([instance.handle().value(loc) for instance in self.instances], loc)
 
+    def call(self, name: str, args: list[Sourced], loc: Location) -> Sourced:
+        return Sourced(Unresolved(f"{name}() of a resource loop reads runtime state", loc),
+                       loc)
+
     def length(self) -> int | None:
         if self.instances and self.instances[0].position is None:
             return None
@@ -1309,15 +1396,18 @@ class _BaseHandle(Handle):
 
 class _Declared(Handle):
     """A declared value of a resource read through its symbol: a property that is not
-    written is runtime state (Unresolved), never an error; an inline child's `id`
-    (`vnet.properties.subnets[0].id`) is derived from its name."""
+    written is runtime state (a reference to the resource, as `reference()` in the
+    compiled template), never an error; an inline child's `id`
+    (`vnet.properties.subnets[0].id`) is derived from its name. As a value (an argument
+    of `first()`, an output) it is a `RuntimeObject` / `RuntimeList`, which keep that
+    behaviour."""
 
     def __init__(self, instance: _Instance, value: Sourced,
                  path: tuple[str | int, ...]) -> None:
         self.instance = instance
         self.declared = value
         self.path = path
-        self.what = f"{instance.decl.name}.{_path_text(path)}"
+        self.what = f"{instance.decl.name}.{path_text(path)}"
 
     def member(self, name: str, loc: Location, safe: bool) -> Sourced | Handle:
         data = self.declared.data
@@ -1327,48 +1417,31 @@ class _Declared(Handle):
             (k for k in data if k.lower() == name.lower()), None)
         if key is not None:
             return _declared(self.instance, data[key], (*self.path, key))
-        if name.lower() == "id" and self._inline_child():
-            return self._child_id(data, loc)
-        if safe:
-            return Sourced(None, loc)
-        return Sourced(self.instance.runtime(_path_text((*self.path, name))), loc)
+        if name.lower() == "id" and _inline_child(self.path):
+            return self.instance.child_id(self.path, data, loc)
+        return Sourced(self.instance.runtime(path_text((*self.path, name))), loc)
 
     def index(self, position: Sourced, loc: Location, safe: bool) -> Sourced | Handle:
         data = self.declared.data
         key = position.data
         if isinstance(data, list) and isinstance(key, int) and not isinstance(key, bool) \
-                and not 0 <= key < len(data):
-            return Sourced(self.instance.runtime(_path_text((*self.path, key))), loc)
+                and key >= len(data):
+            return Sourced(self.instance.runtime(path_text((*self.path, key))), loc)
         found = index_value(self.declared, position, loc, safe)
         step = key if isinstance(key, int | str) and not isinstance(key, bool) else "?"
         return _declared(self.instance, found, (*self.path, step))
 
     def value(self, loc: Location) -> Sourced:
-        return self.declared
+        return self.instance.runtime_view(self.declared, self.path)
 
     def length(self) -> int | None:
         data = self.declared.data
         return len(data) if isinstance(data, list) else None
 
-    def _inline_child(self) -> bool:
-        path = self.path
-        return len(path) == 3 and path[0] == "properties" and isinstance(path[2], int)
 
-    def _child_id(self, data: dict[str, Sourced], loc: Location) -> Sourced:
-        parent_id = self.instance.resource_id()
-        name = data.get("name")
-        if isinstance(parent_id, Unresolved):
-            return Sourced(parent_id, loc)
-        if name is None or not isinstance(name.data, str):
-            return Sourced(Unresolved(f"{self.what} has no known name"), loc)
-        return Sourced(f"{parent_id}/{self.path[1]}/{name.data}", loc)
-
-
-def _path_text(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else f".{step}"
-    return text.lstrip(".")
+def _inline_child(path: tuple[str | int, ...]) -> bool:
+    """Whether `path` designates a child resource declared inline (`properties.subnets[0]`)."""
+    return len(path) == 3 and path[0] == "properties" and isinstance(path[2], int)
 
 
 def _declared(instance: _Instance, value: Sourced,

@@ -25,7 +25,6 @@ propagate; a template error (a missing property, a type error on known values) r
 from __future__ import annotations
 
 import base64
-import json
 from collections import ChainMap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -36,6 +35,7 @@ import yaml
 from aksnetlint import budget
 from aksnetlint.errors import ParseError
 from aksnetlint.parsers import bicep_ast as ast
+from aksnetlint.parsers.arm import loads
 from aksnetlint.resolve import arm_expressions as arm
 from aksnetlint.resolve.arm_expressions import Deployment, ExpressionError, Frame, UserFunction
 from aksnetlint.resolve.arm_functions import FUNCTIONS, display, equal, unknown_of
@@ -414,21 +414,32 @@ class Evaluator:
             target = self.ref(expr.target, env)
             if isinstance(target, Handle):
                 return target.call(expr.name, self._args(expr, env), expr.loc)
-            raise Failure(f"{_type_name(target.data)} has no function {expr.name!r}",
-                          expr.loc)
+            return self._method_of_value(target, expr, env)
         namespace = expr.namespace
         if namespace is not None and namespace not in ("az", "sys"):
             holder = env.get(namespace) or self.symbols.lookup(namespace, expr.loc)
             if isinstance(holder, Handle):
                 return holder.call(expr.name, self._args(expr, env), expr.loc)
             if holder is not None:
-                raise Failure(f"{namespace!r} has no function {expr.name!r}", expr.loc)
+                return self._method_of_value(holder, expr, env)
             raise Failure(f"{namespace!r} is not declared", expr.loc)
         if namespace is None:
             user = self.symbols.function(expr.name)
             if user is not None:
                 return user(self._args(expr, env), expr.loc)
         return self.builtin(expr, env)
+
+    def _method_of_value(self, target: Sourced, expr: ast.Call, env: Env) -> Sourced:
+        """`x.f()` where `x` is a value: unknown when `x` is (a resource of an unknown loop,
+        a module output: `kv.getSecret()`, `stg.listKeys()` read runtime state), else a
+        template error."""
+        unknown = unknown_of(target)
+        if unknown is not None:
+            self._args(expr, env)
+            return Sourced(Unresolved(f"{expr.name}() of a value known only at deployment "
+                                      f"({unknown.reason})", unknown.location or expr.loc),
+                           expr.loc)
+        raise Failure(f"{_type_name(target.data)} has no function {expr.name!r}", expr.loc)
 
     def _args(self, expr: ast.Call, env: Env) -> list[Sourced]:
         return [self.value(arg, env) for arg in expr.args]
@@ -549,6 +560,61 @@ def loop_env(env: Env, loop: ast.For, item: Sourced, position: Sourced) -> dict[
 
 
 # ---------------------------------------------------------------------------------------
+# The state of a declared resource as a value
+
+Runtime = Callable[[str], "Unresolved | ResourceRef"]
+"""What Azure assigns at a property path of a resource (`properties.subnets[2].id`)."""
+
+
+def path_text(path: tuple[str | int, ...]) -> str:
+    """`('properties', 'subnets', 0, 'id')` as `properties.subnets[0].id`."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return text.lstrip(".")
+
+
+class RuntimeObject(dict[str, Sourced]):
+    """An object of a declared resource's state (`vnet.properties`, `vnet.properties.
+    subnets[0]`) once it is a value: the declared properties, and for any other property
+    what Azure assigns at deployment (a read-only `provisioningState`, an `id`), never
+    "property does not exist" (the compiled template reads it with `reference()`)."""
+
+    __slots__ = ("runtime", "path")
+
+    def __init__(self, items: dict[str, Sourced], runtime: Runtime,
+                 path: tuple[str | int, ...]) -> None:
+        super().__init__(items)
+        self.runtime = runtime
+        self.path = path
+
+    def missing(self, step: str | int) -> Unresolved | ResourceRef:
+        return self.runtime(path_text((*self.path, step)))
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Sourced]]]:
+        return dict, (dict(self),)
+
+
+class RuntimeList(list[Sourced]):
+    """An array of a declared resource's state: an index past the declared items is what
+    Azure has at deployment (subnets declared elsewhere), not an error."""
+
+    __slots__ = ("runtime", "path")
+
+    def __init__(self, items: list[Sourced], runtime: Runtime,
+                 path: tuple[str | int, ...]) -> None:
+        super().__init__(items)
+        self.runtime = runtime
+        self.path = path
+
+    def missing(self, step: str | int) -> Unresolved | ResourceRef:
+        return self.runtime(path_text((*self.path, step)))
+
+    def __reduce__(self) -> tuple[type, tuple[list[Sourced]]]:
+        return list, (list(self),)
+
+
+# ---------------------------------------------------------------------------------------
 # Member access, indexing and operators on plain values
 
 def member(base: Sourced, name: str, loc: Location, safe: bool = False) -> Sourced:
@@ -564,9 +630,13 @@ def member(base: Sourced, name: str, loc: Location, safe: bool = False) -> Sourc
         key = arm.lookup_key(data, name)
         if key is not None:
             return data[key]
+        if isinstance(data, RuntimeObject):
+            return Sourced(data.missing(name), loc)
         if safe:
             return Sourced(None, loc)
         raise Failure(f"property {name!r} does not exist", loc)
+    if safe:
+        return Sourced(None, loc)  # `tryGet` of a string or a number is null
     raise Failure(f"cannot read property {name!r} of {_type_name(data)}", loc)
 
 
@@ -585,11 +655,15 @@ def index(base: Sourced, position: Sourced, loc: Location, safe: bool = False) -
     if isinstance(data, list) and isinstance(key, int) and not isinstance(key, bool):
         if 0 <= key < len(data):
             return data[key]
+        if isinstance(data, RuntimeList) and key >= 0:
+            return Sourced(data.missing(key), loc)
         if safe:
             return Sourced(None, loc)
         raise Failure(f"index {key} is outside the array (length {len(data)})", loc)
     if isinstance(data, dict) and isinstance(key, str):
         return member(base, key, loc, safe)
+    if safe:
+        return Sourced(None, loc)
     raise Failure(f"cannot index {_type_name(data)} with {_type_name(key)}", loc)
 
 
@@ -825,9 +899,12 @@ def _load_structured(evaluator: Evaluator, expr: ast.Call, env: Env) -> Sourced:
         return Sourced(Unresolved(f"{expr.name}() with a path filter is not evaluated",
                                   expr.loc), expr.loc)
     try:
-        data: Any = json.loads(text) if expr.name.lower() == "loadjsoncontent" \
+        data: Any = loads(text) if expr.name.lower() == "loadjsoncontent" \
             else yaml.safe_load(text)
         return wrap(_jsonable(data), expr.loc)
+    except ParseError as exc:
+        raise Failure(f"{expr.name}(): the file is not valid JSON: {exc.message} (line "
+                      f"{exc.line}, column {exc.column})", expr.loc) from None
     except (ValueError, yaml.YAMLError, TypeError) as exc:
         raise Failure(f"{expr.name}(): the file is not valid: {exc}", expr.loc) from None
 
