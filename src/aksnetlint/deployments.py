@@ -208,14 +208,21 @@ def _var_files(folder: Path, extra: tuple[Path, ...]) -> list[Path]:
 
 
 def load_json(unit: Unit, options: LoadOptions) -> Loaded:
-    """A `.json` file: a Terraform plan, an ARM template, or something else (skipped)."""
-    from aksnetlint.sources import read_text
+    """A `.json` file: a Terraform plan, an ARM template, or something else (skipped, in
+    any encoding: a file that cannot be decoded is reported only when it claims to be ARM
+    or a plan)."""
+    from aksnetlint.parsers.arm import claims_arm
+    from aksnetlint.sources import peek_text, read_text
 
     loaded = Loaded()
     rel = relative(unit.path, options.root)
     try:
         text = read_text(unit.path, rel)
     except AksnetlintError as exc:
+        peeked = peek_text(unit.path)
+        if peeked is not None and not claims_arm(peeked) \
+                and '"terraform_version"' not in peeked[:4096]:
+            return loaded
         loaded.files += 1
         loaded.errors.append(file_error(exc, rel))
         return loaded
@@ -233,6 +240,7 @@ def _load_arm(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loa
     from aksnetlint.parsers.arm import (
         PARAMETERS_SCHEMA_MARK,
         TEMPLATE_SCHEMA_MARK,
+        claims_arm,
         parse,
     )
 
@@ -243,6 +251,8 @@ def _load_arm(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Loa
     try:
         document = parse(text, rel)
     except AksnetlintError as exc:
+        if not claims_arm(text):
+            return loaded  # JSON (or not) that only mentions a schema: not ARM
         loaded.files += 1
         loaded.errors.append(file_error(exc, rel))
         return loaded

@@ -47,7 +47,9 @@ def recording() -> Iterator[dict[str, str]]:
     try:
         yield record
     finally:
-        _recorders.remove(record)
+        # by identity: recordings nest, and two of them may hold equal contents (the
+        # same files read for two parameter files of one Bicep deployment)
+        _recorders[:] = [other for other in _recorders if other is not record]
 
 
 @contextmanager
@@ -156,17 +158,41 @@ def _reason(exc: BaseException) -> str:
 
 def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The file's text with a BOM removed and CRLF kept; a `ParseError` when it cannot be
-    read (see `read_bytes`), holds NUL bytes or is not valid UTF-8."""
-    data = read_bytes(path, rel, max_bytes)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    read (see `read_bytes`), holds NUL bytes or cannot be decoded (see `decode_text`)."""
+    return decode_text(read_bytes(path, rel, max_bytes), rel)
+
+
+# byte-order marks and their codecs; UTF-32 LE before UTF-16 LE, whose mark it starts with
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))
+
+
+def decode_text(data: bytes, rel: str) -> str:
+    """Bytes as text: UTF-8, or UTF-16 / UTF-32 when a byte-order mark says so (Windows
+    tools write those, and Azure accepts them); the mark is removed. `ParseError` at the
+    first byte that cannot be decoded, or at a NUL character (a binary file)."""
+    codec = "utf-8"
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            data, codec = data[len(mark):], name
+            break
     try:
-        text = data.decode("utf-8")
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        line, column = _position(data, exc.start)
-        raise ParseError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", rel, line,
-                         column) from None
+        if codec == "utf-8":
+            line, column = _position(data, exc.start)
+        else:
+            prefix = data[:exc.start].decode(codec, errors="replace")
+            line = prefix.count("\n") + 1
+            column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        raise ParseError(f"not valid {codec.upper().removesuffix('-LE').removesuffix('-BE')}"
+                         f" (byte 0x{data[exc.start]:02x})", rel, line, column) from None
     nul = text.find("\x00")
+    if nul >= 0 and codec != "utf-8":
+        prefix = text[:nul]
+        raise ParseError("file contains a NUL byte (binary file?)", rel, prefix.count("\n") + 1,
+                         len(prefix) - (prefix.rfind("\n") + 1) + 1)
     if nul >= 0:
         line, column = _position(data, len(text[:nul].encode("utf-8")))
         raise ParseError("file contains a NUL byte (binary file?)", rel, line, column)
@@ -179,7 +205,9 @@ def peek_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     recorders = _recorders[:]
     _recorders.clear()
     try:
-        return read_bytes(path, path.name, max_bytes).decode("utf-8", errors="replace")
+        data = read_bytes(path, path.name, max_bytes)
+        codec = next((name for mark, name in _BOMS if data.startswith(mark)), "utf-8")
+        return data.decode(codec, errors="replace").removeprefix("\ufeff")
     except ParseError:
         return None
     finally:

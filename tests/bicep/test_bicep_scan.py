@@ -220,3 +220,29 @@ def test_bicep_example_spoke(tmp_path: Path) -> None:
         ("AKS305", "bicep/spoke-payments/main.bicepparam"),
         ("AKS307", "bicep/spoke-payments/main.bicep"),
     ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bicepparam_and_parameters_json_are_deployments_of_their_own(tmp_path: Path,
+                                                                     jobs: int) -> None:
+    """A Bicep file with both a `.bicepparam` that uses it and `main.parameters.json` is
+    scanned once per parameter file (this used to abort the scan)."""
+    (tmp_path / "main.bicep").write_text(
+        "param ranges array\n"
+        "resource aks 'Microsoft.ContainerService/managedClusters@2024-02-01' = {\n"
+        "  name: 'aks'\n  location: 'westeurope'\n"
+        "  properties: {\n    dnsPrefix: 'aks'\n"
+        "    apiServerAccessProfile: {authorizedIPRanges: ranges}\n  }\n}\n",
+        encoding="utf-8")
+    (tmp_path / "main.bicepparam").write_text("using 'main.bicep'\nparam ranges = []\n",
+                                              encoding="utf-8")
+    (tmp_path / "main.parameters.json").write_text(
+        '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+        'deploymentParameters.json#", "contentVersion": "1.0.0.0",\n'
+        ' "parameters": {"ranges": {"value": []}}}\n', encoding="utf-8")
+    for _ in range(2):  # cold, then from the result cache
+        result = lint([tmp_path], Options(select=["AKS001"], root=tmp_path, jobs=jobs))
+        assert not result.errors
+        assert result.deployments == 2
+        assert sorted((f.location.path, f.location.line) for f in result.active) == [
+            ("main.bicepparam", 2), ("main.parameters.json", 2)]

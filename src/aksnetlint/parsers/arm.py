@@ -20,6 +20,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, Literal
 
 from aksnetlint.errors import ParseError
+from aksnetlint.sources import decode_text
 from aksnetlint.values import Location
 
 JsonPath = tuple["str | int", ...]
@@ -249,18 +250,22 @@ def loads(text: str, path: str = "<json>") -> Any:
 
 
 def parse_bytes(raw: bytes, path: str) -> ArmDocument:
-    """Decode UTF-8 (a BOM is accepted) and `parse`; non-UTF-8 is a positioned
-    `ParseError`."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ParseError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path, line,
-                         column) from None
-    return parse(text, path)
+    """Decode (UTF-8, or UTF-16 / UTF-32 with a byte-order mark) and `parse`; bytes that
+    cannot be decoded are a positioned `ParseError`."""
+    return parse(decode_text(raw, path), path)
+
+
+_CLAIM = re.compile(
+    r'"\$schema"\s*:\s*"[^"]*(?:deploymenttemplate|deploymentparameters)\.json'
+    r'|"type"\s*:\s*"microsoft\.blueprint/blueprints/artifacts"', re.I)
+
+
+def claims_arm(text: str) -> bool:
+    """Whether text says it is an ARM template, parameters file or Blueprint artifact
+    (a `$schema` naming an ARM schema), whether or not it is valid JSON: such a file that
+    does not parse is reported; other text under a `.json` name (a Terraform
+    `templatefile` input, data in another encoding) is not ARM and is skipped."""
+    return _CLAIM.search(text) is not None
 
 
 def classify(text: str, path: str = "<input>") -> Kind | None:
