@@ -1,14 +1,22 @@
 """Terraform (HCL2) text -> `HclFile` syntax tree with a location on every node.
 
-python-hcl2 8.x is used for its Lark grammar only (`hcl_grammar` compiles it, without
-pickles). The Lark tree it builds (positions propagated) has a line and column on every node;
-this module turns that tree into `hcl_ast` nodes.
+The language is python-hcl2's Lark grammar (`hcl_grammar`, with the few extensions where
+Terraform accepts more); `hcl_parse` drives its LALR tables and calls the builders here on
+every reduction, so `hcl_ast` nodes are made directly, without a parse tree in between.
+Templates are assembled as Terraform does: strip markers (`${~ x ~}`, `%{~ if c ~}`),
+heredoc indentation (`<<-EOT`), and template directives, which become the expressions they
+are equivalent to (`%{ if c }a%{ else }b%{ endif }` is `c ? "a" : "b"`, `%{ for x in xs }..
+%{ endfor }` is `join("", [for x in xs : ".."])`).
 """
 
 from __future__ import annotations
 
+import bisect
+import gc
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from aksnetlint.errors import ParseError
 from aksnetlint.parsers.hcl_ast import (
@@ -30,69 +38,45 @@ from aksnetlint.parsers.hcl_ast import (
     Template,
     TupleExpr,
     Unary,
-    Unsupported,
     Variable,
 )
 from aksnetlint.user_cache import cache_dir
 from aksnetlint.values import Location
 
-if TYPE_CHECKING:
-    from lark import Token, Tree
-
-MAX_DEPTH = 200
+MAX_DEPTH = 200  # operands of one chain of binary operators, nested one in another
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
-_HEREDOC_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)\r?\n?[ \t]*\2\r?\n?\Z", re.S)
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_HEREDOC_OPEN_RE = re.compile(r"<<-?([^\W\d][\w.-]*)\r?\n")
+_NEWLINE_RE = re.compile(r"\n")
+_LITERAL_NAMES = {True: "true", False: "false", None: "null"}
 
 
 def parse_terraform(text: str, path: str) -> HclFile:
     """Parse HCL text; any syntax problem is a `ParseError` naming the line and column."""
-    try:
-        tree = _parse_tree(text)
-    except RecursionError:
-        raise ParseError("nesting too deep", path) from None
-    except Exception as exc:  # the parser boundary: Lark raises many exception types
-        raise _parse_error(exc, path) from None
-    builder = _Builder(path)
-    try:
-        body = builder.body(tree.children[0], 0)
-    except RecursionError:
-        raise ParseError("nesting too deep", path) from None
-    return HclFile(path, body, tuple(builder.comments))
-
-
-def _parse_tree(text: str) -> Tree[Any]:
-    from aksnetlint.parsers.hcl_grammar import lark_parser
+    from aksnetlint.parsers.hcl_grammar import tables
+    from aksnetlint.parsers.hcl_parse import HclSyntaxError, parse
 
     # the newline lets the last line end like every other (python-hcl2 does the same)
-    return lark_parser().parse(text + "\n")
-
-
-def _parse_error(exc: Exception, path: str) -> ParseError:
-    line = getattr(exc, "line", None)
-    column = getattr(exc, "column", None)
-    line = line if isinstance(line, int) and line > 0 else None
-    column = column if isinstance(column, int) and column > 0 else None
-    token = getattr(exc, "token", None)
-    if token is not None and getattr(token, "type", "") == "$END":
-        message = "unexpected end of file (a '{', '[' or '(' is not closed)"
-    elif token is not None and str(token).strip():
-        message = f"unexpected {str(token).strip().splitlines()[0][:40]!r}"
-        expected = getattr(exc, "expected", None)
-        if expected:
-            message += f", expected one of {', '.join(sorted(str(e) for e in expected)[:6])}"
-    elif type(exc).__name__ == "UnexpectedCharacters":
-        char = getattr(exc, "char", "")
-        message = f"unexpected character {char!r}"
-    elif type(exc).__name__ == "UnexpectedEOF":
-        message = "unexpected end of file"
-    else:
-        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
-        message = f"invalid HCL ({type(exc).__name__}: {detail})"
-    return ParseError(message, path, line, column)
+    source = text + "\n"
+    builder = _Builder(path, source)
+    collecting = gc.isenabled()
+    gc.disable()  # a parse makes many objects and no cycles: no collections meanwhile
+    try:
+        body = parse(tables(), source, "start", 0, len(source), builder.ops, builder.comments)
+    except HclSyntaxError as exc:
+        raise builder.error(exc) from None
+    finally:
+        if collecting:
+            gc.enable()
+        builder.ops = []  # its bound methods refer back to the builder
+    comments = tuple((builder.line_of(offset), text) for offset, text in builder.comments)
+    return HclFile(path, body, comments)
 
 
 def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+
     def repl(m: re.Match[str]) -> str:
         seq = m.group(1)
         if seq[0] in "uU" and len(seq) > 1:
@@ -102,320 +86,562 @@ def _unescape(raw: str) -> str:
     return _ESCAPE_RE.sub(repl, raw)
 
 
+# -- intermediate values of the builders (never part of the result) -------------------------
+@dataclass(frozen=True, slots=True)
+class _Interp:
+    expr: Expr
+    strip_left: bool
+    strip_right: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Directive:
+    kind: str  # "if", "else", "endif", "for", "endfor"
+    strip_left: bool
+    strip_right: bool
+    loc: Location
+    expr: Expr | None = None
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _BinTerm:
+    op: str
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class _Args:
+    items: tuple[Expr, ...]
+    expand: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _SplatOps:
+    ops: tuple[str | Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Intro:
+    key_var: str | None
+    value_var: str
+    collection: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class _Cond:
+    expr: Expr
+
+
+_NODE_TYPES = (Literal, Template, TupleExpr, ObjectExpr, Variable, GetAttr, Index, Splat, Call,
+               Conditional, Binary, Unary, ForExpr)
+TemplateItem = str | _Interp | _Directive
+# tokens and newline runs: what a rule's children hold besides its expressions (where no
+# intermediate value can be among them)
+_SYNTAX = (tuple, list)
+
+
 class _Builder:
-    """Walks python-hcl2's Lark tree once, building `hcl_ast` nodes."""
+    """The reduction actions of one file: children in, `hcl_ast` nodes out."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str) -> None:
+        from aksnetlint.parsers.hcl_grammar import tables
+        from aksnetlint.parsers.hcl_parse import rule_ops
+
         self.path = path
+        self.text = text
         self.comments: list[tuple[int, str]] = []
+        self._lines = [0] + [m.end() for m in _NEWLINE_RE.finditer(text)]
+        self._depth: dict[int, int] = {}
+        rules = tables().rules
+        builders: list[Callable[[list[Any], int, int], Any] | None] = []
+        for rule in rules:
+            if rule.inline or rule.passthrough:
+                builders.append(None)
+            else:
+                builders.append(getattr(self, "b_" + rule.name, self._unknown_rule))
+        # `identifier` is its NAME token: a Variable is made only where it is an expression;
+        # an `expr_term` of one node is that node; newlines are their (positionless) tokens
+        identity = frozenset(i for i, r in enumerate(rules) if r.name in (
+            "identifier", "new_line_or_comment") or (
+            r.name == "expr_term" and r.size == 1 and r.symbols[0] != "identifier"))
+        self.ops = rule_ops(tables(), builders, identity)
 
-    def loc(self, node: Tree[Any] | Token) -> Location:
-        from lark import Token
+    # -- positions ------------------------------------------------------------------------
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._lines, offset)
 
-        if isinstance(node, Token):
-            return Location(self.path, node.line or 1, node.column or 1,
-                            node.end_line, node.end_column)
-        meta = node.meta
-        if getattr(meta, "empty", True):
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._lines, offset)
+        return line, offset - self._lines[line - 1] + 1
+
+    def loc(self, start: int, end: int) -> Location:
+        if start < 0:
             return Location(self.path, 1, 1)
-        return Location(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+        lines = self._lines
+        line = bisect.bisect_right(lines, start)
+        if line < len(lines) and end >= lines[line]:
+            end_line = bisect.bisect_right(lines, end)
+        else:
+            end_line = line
+        return Location(self.path, line, start - lines[line - 1] + 1, end_line,
+                        end - lines[end_line - 1] + 1)
 
-    # -- structure ---------------------------------------------------------------------
-    def body(self, tree: Tree[Any], depth: int) -> Body:
-        from lark import Tree
+    def tok_loc(self, token: tuple[str, str, int, int]) -> Location:
+        return self.loc(token[2], token[3])
 
+    def fail(self, message: str, offset: int) -> ParseError:
+        line, column = self._line_col(max(offset, 0))
+        return ParseError(message, self.path, line, column)
+
+    def error(self, exc: Any) -> ParseError:
+        message = exc.message
+        if exc.opener is not None:
+            char, offset = exc.opener
+            closing = {"(": ")", "[": "]"}.get(char, "}")
+            message += f" (the {char!r} on line {self.line_of(offset)} has no {closing!r})"
+        elif exc.token is not None and exc.token[0] == "$END":
+            message += " (a string, heredoc or block is not closed)"
+        return self.fail(message, exc.offset)
+
+    def _unknown_rule(self, children: list[Any], start: int, end: int) -> Any:
+        raise self.fail("unsupported syntax", start)
+
+    # -- structure ------------------------------------------------------------------------
+    def b_start(self, children: list[Any], start: int, end: int) -> Body:
+        body: Body = children[0]
+        return body
+
+    def b_body(self, children: list[Any], start: int, end: int) -> Body:
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
-        for child in tree.children:
-            if not isinstance(child, Tree):
-                continue
-            if child.data == "attribute":
-                attr = self.attribute(child, depth)
-                if attr.name in attributes:
-                    raise ParseError(f"attribute {attr.name!r} is defined twice", self.path,
-                                     attr.loc.line, attr.loc.column)
-                attributes[attr.name] = attr
-            elif child.data == "block":
-                blocks.append(self.block(child, depth + 1))
-            elif child.data == "new_line_or_comment":
-                self.collect_comments(child)
+        for child in children:
+            if isinstance(child, Attribute):
+                if child.name in attributes:
+                    raise ParseError(f"attribute {child.name!r} is defined twice", self.path,
+                                     child.loc.line, child.loc.column)
+                attributes[child.name] = child
+            elif isinstance(child, Block):
+                blocks.append(child)
         return Body(attributes, tuple(blocks))
 
-    def collect_comments(self, tree: Tree[Any]) -> None:
-        for token in tree.children:
-            text = str(token).strip()
-            if text.startswith(("#", "//", "/*")):
-                self.comments.append((getattr(token, "line", 0) or 0, text))
+    def b_attribute(self, children: list[Any], start: int, end: int) -> Attribute:
+        name = children[0]
+        return Attribute(name[1] if type(name) is tuple else _name_of(name), children[2],
+                         self.loc(start, end))
 
-    def name_of(self, node: Tree[Any] | Token) -> str:
-        from lark import Token, Tree
-
-        if isinstance(node, Token):
-            return str(node)
-        if node.data == "string":
-            template = self.string(node)
-            return "".join(p for p in template.parts if isinstance(p, str))
-        first = node.children[0]
-        if isinstance(first, Tree):
-            return self.name_of(first)
-        return str(first)
-
-    def attribute(self, tree: Tree[Any], depth: int) -> Attribute:
-        name = self.name_of(tree.children[0])
-        value = self.expr(tree.children[2], depth)
-        return Attribute(name, value, self.loc(tree))
-
-    def block(self, tree: Tree[Any], depth: int) -> Block:
-        from lark import Token, Tree
-
-        if depth > MAX_DEPTH:
-            raise ParseError("blocks nested too deep", self.path, *self._pos(tree))
+    def b_block(self, children: list[Any], start: int, end: int) -> Block:
         names: list[str] = []
-        body: Body | None = None
-        for child in tree.children:
-            if isinstance(child, Tree) and child.data == "body":
-                body = self.body(child, depth)
-            elif isinstance(child, Tree) and child.data == "new_line_or_comment":
-                self.collect_comments(child)
-            elif isinstance(child, Tree):
-                names.append(self.name_of(child))
-            elif isinstance(child, Token) and child.type not in ("LBRACE", "RBRACE"):
-                names.append(str(child))
-        return Block(names[0], tuple(names[1:]), body or Body(), self.loc(tree))
+        body = Body()
+        for child in children:
+            if isinstance(child, Body):
+                body = child
+            elif isinstance(child, Literal | Template) or \
+                    (isinstance(child, tuple) and child[0] == "NAME"):
+                names.append(_name_of(child))
+        return Block(names[0], tuple(names[1:]), body, self.loc(start, end))
 
-    def _pos(self, tree: Tree[Any]) -> tuple[int | None, int | None]:
-        loc = self.loc(tree)
-        return loc.line, loc.column
+    # -- terms ----------------------------------------------------------------------------
+    def b_keyword(self, children: list[Any], start: int, end: int) -> Literal:
+        return Literal(children[0][1], self.loc(start, end))
 
-    # -- expressions -------------------------------------------------------------------
-    def expr(self, node: Tree[Any] | Token, depth: int) -> Expr:  # noqa: C901 - one dispatch
-        from lark import Token
+    def b_literal_value(self, children: list[Any], start: int, end: int) -> Literal:
+        return Literal({"true": True, "false": False, "null": None}[children[0][1]],
+                       self.loc(start, end))
 
-        if depth > MAX_DEPTH:
-            raise ParseError("expression nested too deep", self.path, *self._pos_any(node))
-        depth += 1
-        if isinstance(node, Token):
-            return Literal(str(node), self.loc(node))
-        kind = node.data
-        children = [c for c in node.children if not _is_layout(c)]
-        loc = self.loc(node)
-        if kind == "expr_term":
-            if len(children) == 3 and isinstance(children[0], Token) and children[0].type == "LPAR":
-                return self.expr(children[1], depth)
-            return self.expr(children[0], depth)
-        if kind == "identifier":
-            return Variable(str(children[0]), loc)
-        if kind == "literal_value":
-            text = str(children[0])
-            return Literal({"true": True, "false": False, "null": None}[text], loc)
-        if kind == "int_lit":
-            return Literal(self.number(str(children[0]), int, loc), loc)
-        if kind == "float_lit":
-            return Literal(self.number(str(children[0]), float, loc), loc)
-        if kind == "string":
-            return self.string(node)
-        if kind in ("heredoc_template", "heredoc_template_trim"):
-            return self.heredoc(children[0], loc, trim=kind.endswith("trim"))
-        if kind == "template_string":
-            return Literal(_unescape(str(children[0])[2:-2]), loc)
-        if kind == "tuple":
-            items = [c for c in children if not isinstance(c, Token)]
-            return TupleExpr(tuple(self.expr(i, depth) for i in items), loc)
-        if kind == "object":
-            return self.object(children, loc, depth)
-        if kind == "function_call":
-            return self.call(children, loc, depth)
-        if kind == "get_attr_expr_term":
-            return GetAttr(self.expr(children[0], depth), self.attr_name(children[1]), loc)
-        if kind == "index_expr_term":
-            return Index(self.expr(children[0], depth), self.index_key(children[1], depth), loc)
-        if kind in ("attr_splat_expr_term", "full_splat_expr_term"):
-            ops = tuple(self.splat_op(op, depth) for op in children[1].children[1:]
-                        if not _is_layout(op))
-            return Splat(self.expr(children[0], depth), ops, loc)
-        if kind == "conditional":
-            parts = [c for c in children if not isinstance(c, Token)]
-            return Conditional(self.expr(parts[0], depth), self.expr(parts[1], depth),
-                               self.expr(parts[2], depth), loc)
-        if kind == "binary_op":
-            left = self.expr(children[0], depth)
-            term = children[1]
-            op = str(term.children[0].children[0])
-            right = [c for c in term.children[1:] if not _is_layout(c)][0]
-            return Binary(op, left, self.expr(right, depth), loc)
-        if kind == "unary_op":
-            return Unary(str(children[0]), self.expr(children[1], depth), loc)
-        if kind in ("for_tuple_expr", "for_object_expr"):
-            return self.for_expr(kind, children, loc, depth)
-        return Unsupported(kind, loc)
+    def b_int_lit(self, children: list[Any], start: int, end: int) -> Literal:
+        return Literal(self.number(children[0][1], int, start), self.loc(start, end))
 
-    def number(self, text: str, kind: type[int] | type[float], loc: Location) -> int | float:
+    def b_float_lit(self, children: list[Any], start: int, end: int) -> Literal:
+        return Literal(self.number(children[0][1], float, start), self.loc(start, end))
+
+    def number(self, text: str, kind: type[int] | type[float], offset: int) -> int | float:
         if len(text) > 300:
-            raise ParseError(f"number literal of {len(text)} digits is too large", self.path,
-                             loc.line, loc.column)
+            raise self.fail(f"number literal of {len(text)} digits is too large", offset)
         try:
             return kind(text)
         except (ValueError, OverflowError):
-            raise ParseError(f"invalid number {text[:40]!r}", self.path, loc.line,
-                             loc.column) from None
+            raise self.fail(f"invalid number {text[:40]!r}", offset) from None
 
-    def _pos_any(self, node: Tree[Any] | Token) -> tuple[int | None, int | None]:
-        loc = self.loc(node)
-        return loc.line, loc.column
+    def b_expr_term(self, children: list[Any], start: int, end: int) -> Any:
+        if len(children) == 1:
+            child = children[0]
+            if isinstance(child, tuple):  # an identifier: a variable here
+                return Variable(child[1], self.loc(start, end))
+            return child
+        return next(c for c in children if not isinstance(c, _SYNTAX))  # ( expression )
 
-    def attr_name(self, get_attr: Tree[Any]) -> str:
-        parts = [c for c in get_attr.children if not _is_layout(c)]
-        return self.name_of(parts[-1])
+    def b_template_string(self, children: list[Any], start: int, end: int) -> Literal:
+        return Literal(_unescape(children[0][1][2:-2]), self.loc(start, end))
 
-    def index_key(self, index: Tree[Any], depth: int) -> Expr:
-        from lark import Token
+    def b_tuple(self, children: list[Any], start: int, end: int) -> TupleExpr:
+        items = tuple(c for c in children if not isinstance(c, _SYNTAX))
+        return TupleExpr(items, self.loc(start, end))
 
-        parts = [c for c in index.children if not _is_layout(c)]
-        if index.data == "short_index":
-            token = parts[-1]
-            return Literal(self.number(str(token), int, self.loc(index)),
-                           self.loc(token) if isinstance(token, Token)
-                           else self.loc(index))
-        inner = [p for p in parts if not isinstance(p, Token)]
-        return self.expr(inner[0], depth)
+    def b_object(self, children: list[Any], start: int, end: int) -> ObjectExpr:
+        items = tuple(c for c in children if isinstance(c, ObjectItem))
+        return ObjectExpr(items, self.loc(start, end))
 
-    def splat_op(self, op: Tree[Any], depth: int) -> str | Expr:
-        if op.data == "get_attr":
-            return self.attr_name(op)
-        return self.index_key(op, depth)
+    def b_object_elem(self, children: list[Any], start: int, end: int) -> ObjectItem:
+        return ObjectItem(children[0], children[-1], self.loc(start, end))
 
-    def string(self, node: Tree[Any]) -> Template:
-        from lark import Token, Tree
+    def b_object_elem_key(self, children: list[Any], start: int, end: int) -> Expr:
+        key: Expr = children[0]
+        if isinstance(key, Variable) and self.text[start] != "(":
+            return Literal(key.name, key.loc)  # a bare name is the key itself
+        return key
 
-        parts: list[str | Expr] = []
-        for part in node.children:
-            if not isinstance(part, Tree) or part.data != "string_part":
-                continue
-            inner = part.children[0]
-            if isinstance(inner, Token):
-                text = str(inner)
-                if inner.type == "ESCAPED_INTERPOLATION" or inner.type == "ESCAPED_DIRECTIVE":
-                    parts.append(text[1:])
-                else:
-                    parts.append(_unescape(text))
-            elif inner.data == "interpolation":
-                expr_node = [c for c in inner.children if isinstance(c, Tree)][0]
-                parts.append(self.expr(expr_node, 0))
-            else:
-                parts.append(Unsupported("template directive", self.loc(inner)))
-        return Template(tuple(_merge_text(parts)), self.loc(node))
-
-    def heredoc(self, token: Tree[Any] | Token, loc: Location, trim: bool) -> Expr:
-        match = _HEREDOC_RE.match(str(token))
-        if not match:
-            return Unsupported("heredoc", loc)
-        body = match.group(3)
-        if trim:
-            lines = body.split("\n")
-            indents = [len(x) - len(x.lstrip(" \t")) for x in lines if x.strip()]
-            cut = min(indents) if indents else 0
-            body = "\n".join(x[cut:] for x in lines)
-        body += "\n"
-        if "${" not in body and "%{" not in body:
-            return Literal(body, loc)
-        escaped = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        try:
-            tree = _parse_tree(f'x = "{escaped}"')
-        except Exception:  # a heredoc the string grammar cannot take: unknown, not fatal
-            return Unsupported("heredoc", loc)
-        sub = _Builder(self.path)
-        attr = tree.children[0].children[0]
-        template = sub.expr(attr.children[2], 0)
-        if isinstance(template, Template):
-            return Template(template.parts, loc)
-        return Unsupported("heredoc", loc)
-
-    def object(self, children: list[Any], loc: Location, depth: int) -> ObjectExpr:
-        from lark import Tree
-
-        items: list[ObjectItem] = []
-        for child in children:
-            if not isinstance(child, Tree) or child.data != "object_elem":
-                continue
-            parts = [c for c in child.children if not _is_layout(c)]
-            key_node = parts[0]
-            key_inner = [c for c in key_node.children if not _is_layout(c)][0]
-            key: Expr
-            if isinstance(key_inner, Tree) and key_inner.data == "expr_term" and \
-                    isinstance(key_inner.children[0], Tree) and \
-                    key_inner.children[0].data == "identifier":
-                ident = key_inner.children[0]
-                key = Literal(str(ident.children[0]), self.loc(ident))
-            elif isinstance(key_inner, Tree) and key_inner.data == "keyword":
-                key = Literal(str(key_inner.children[0]), self.loc(key_inner))
-            else:
-                key = self.expr(key_inner, depth)
-            value = self.expr(parts[-1], depth)
-            items.append(ObjectItem(key, value, self.loc(child)))
-        return ObjectExpr(tuple(items), loc)
-
-    def call(self, children: list[Any], loc: Location, depth: int) -> Call:
-        from lark import Token, Tree
-
-        names = [self.name_of(c) for c in children if isinstance(c, Tree)
-                 and c.data == "identifier"]
-        args: list[Expr] = []
+    def b_function_call(self, children: list[Any], start: int, end: int) -> Call:
+        names = [c[1] for c in children if isinstance(c, tuple) and c[0] == "NAME"]
+        args: tuple[Expr, ...] = ()
         expand = False
         for child in children:
-            if isinstance(child, Tree) and child.data == "arguments":
-                for arg in child.children:
-                    if isinstance(arg, Token) and arg.type == "ELLIPSIS":
-                        expand = True
-                    elif not _is_layout(arg) and not isinstance(arg, Token):
-                        args.append(self.expr(arg, depth))
-        return Call("::".join(names), tuple(args), loc, expand)
+            if isinstance(child, _Args):
+                args, expand = child.items, child.expand
+        return Call("::".join(names), args, self.loc(start, end), expand)
 
-    def for_expr(self, kind: str, children: list[Any], loc: Location, depth: int) -> ForExpr:
-        from lark import Token, Tree
+    def b_arguments(self, children: list[Any], start: int, end: int) -> _Args:
+        items = tuple(c for c in children if not isinstance(c, _SYNTAX))
+        expand = any(isinstance(c, tuple) and c[0] == "ELLIPSIS" for c in children)
+        return _Args(items, expand)
 
-        intro = [c for c in children if isinstance(c, Tree) and c.data == "for_intro"][0]
-        intro_parts = [c for c in intro.children if not _is_layout(c)]
-        idents = [self.name_of(c) for c in intro_parts
-                  if isinstance(c, Tree) and c.data == "identifier"]
-        coll_node = [c for c in intro_parts if isinstance(c, Tree) and c.data != "identifier"][-1]
-        exprs = [c for c in children if isinstance(c, Tree)
-                 and c.data not in ("for_intro", "for_cond", "new_line_or_comment")]
-        cond_nodes = [c for c in children if isinstance(c, Tree) and c.data == "for_cond"]
-        cond = None
-        if cond_nodes:
-            cond_expr = [c for c in cond_nodes[0].children if isinstance(c, Tree)
-                         and c.data != "new_line_or_comment"][0]
-            cond = self.expr(cond_expr, depth)
-        group = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in children)
-        key_var = idents[0] if len(idents) == 2 else None
-        value_var = idents[-1]
-        collection = self.expr(coll_node, depth)
-        if kind == "for_tuple_expr":
-            return ForExpr(key_var, value_var, collection, self.expr(exprs[0], depth), None,
-                           cond, False, loc)
-        return ForExpr(key_var, value_var, collection, self.expr(exprs[1], depth),
-                       self.expr(exprs[0], depth), cond, group, loc)
+    def b_index_expr_term(self, children: list[Any], start: int, end: int) -> Index:
+        return Index(children[0], children[1], self.loc(start, end))
+
+    def b_braces_index(self, children: list[Any], start: int, end: int) -> Any:
+        return next(c for c in children if not isinstance(c, _SYNTAX))
+
+    def b_short_index(self, children: list[Any], start: int, end: int) -> Literal:
+        token = children[1]
+        return Literal(self.number(token[1], int, token[2]), self.tok_loc(token))
+
+    def b_get_attr_expr_term(self, children: list[Any], start: int, end: int) -> GetAttr:
+        return GetAttr(children[0], children[1], self.loc(start, end))
+
+    def b_get_attr(self, children: list[Any], start: int, end: int) -> str:
+        name = children[1]
+        return name[1] if type(name) is tuple else _name_of(name)
+
+    def b_attr_splat(self, children: list[Any], start: int, end: int) -> _SplatOps:
+        return _SplatOps(tuple(children[1:]))
+
+    b_full_splat = b_attr_splat
+
+    def b_attr_splat_expr_term(self, children: list[Any], start: int, end: int) -> Splat:
+        return Splat(children[0], children[1].ops, self.loc(start, end))
+
+    b_full_splat_expr_term = b_attr_splat_expr_term
+
+    # -- operators ------------------------------------------------------------------------
+    def b_conditional(self, children: list[Any], start: int, end: int) -> Conditional:
+        parts = [c for c in children if not isinstance(c, _SYNTAX)]
+        return Conditional(parts[0], parts[1], parts[2], self.loc(start, end))
+
+    def b_binary_operator(self, children: list[Any], start: int, end: int) -> str:
+        op: str = children[0][1]
+        return op
+
+    def b_binary_term(self, children: list[Any], start: int, end: int) -> _BinTerm:
+        return _BinTerm(children[0], children[-1])
+
+    def b_binary_op(self, children: list[Any], start: int, end: int) -> Binary:
+        left, term = children[0], children[1]
+        depth = self._depth.get(id(left), 0) + 1
+        if depth > MAX_DEPTH:
+            raise self.fail(f"expression nested too deep (more than {MAX_DEPTH} operators)",
+                            start)
+        node = Binary(term.op, left, term.right, self.loc(start, end))
+        self._depth[id(node)] = max(depth, self._depth.get(id(term.right), 0) + 1)
+        return node
+
+    def b_unary_op(self, children: list[Any], start: int, end: int) -> Unary:
+        return Unary(children[0][1], children[1], self.loc(start, end))
+
+    # -- for expressions ------------------------------------------------------------------
+    def b_for_intro(self, children: list[Any], start: int, end: int) -> _Intro:
+        names, collection = _names_and_expr(children)
+        assert collection is not None
+        return _Intro(names[0] if len(names) == 2 else None, names[-1], collection)
+
+    def b_for_cond(self, children: list[Any], start: int, end: int) -> _Cond:
+        return _Cond(next(c for c in children if isinstance(c, _NODE_TYPES)))
+
+    def b_for_tuple_expr(self, children: list[Any], start: int, end: int) -> ForExpr:
+        intro = next(c for c in children if isinstance(c, _Intro))
+        cond = next((c.expr for c in children if isinstance(c, _Cond)), None)
+        value = next(c for c in children if isinstance(c, _NODE_TYPES))
+        return ForExpr(intro.key_var, intro.value_var, intro.collection, value, None, cond,
+                       False, self.loc(start, end))
+
+    def b_for_object_expr(self, children: list[Any], start: int, end: int) -> ForExpr:
+        intro = next(c for c in children if isinstance(c, _Intro))
+        cond = next((c.expr for c in children if isinstance(c, _Cond)), None)
+        exprs = [c for c in children if isinstance(c, _NODE_TYPES)]
+        group = any(isinstance(c, tuple) and c[0] == "ELLIPSIS" for c in children)
+        return ForExpr(intro.key_var, intro.value_var, intro.collection, exprs[1], exprs[0],
+                       cond, group, self.loc(start, end))
+
+    # -- templates ------------------------------------------------------------------------
+    def b_string(self, children: list[Any], start: int, end: int) -> Template:
+        if len(children) == 1:  # QUOTED_TEXT: no interpolation, no directive
+            text = _unescape(children[0][1][1:-1])
+            return Template((text,) if text else (), self.loc(start, end))
+        items = [c for c in children if not isinstance(c, tuple)]
+        if all(isinstance(c, str) for c in items):
+            text = "".join(items)
+            return Template((text,) if text else (), self.loc(start, end))
+        return self.template(items, self.loc(start, end), heredoc=False, flush=False)
+
+    def b_string_part(self, children: list[Any], start: int, end: int) -> Any:
+        part = children[0]
+        if isinstance(part, tuple):
+            if part[0] in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                return part[1][1:]
+            return _unescape(part[1])
+        return part
+
+    def b_heredoc_part(self, children: list[Any], start: int, end: int) -> Any:
+        part = children[0]
+        if isinstance(part, tuple):
+            if part[0] in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                return part[1][1:]
+            return part[1]  # no escapes in a heredoc
+        return part
+
+    def b_heredoc_body(self, children: list[Any], start: int, end: int) -> list[Any]:
+        return list(children)
+
+    def b_interpolation(self, children: list[Any], start: int, end: int) -> _Interp:
+        expr = next(c for c in children if not isinstance(c, _SYNTAX))
+        return _Interp(expr, _strip(children, 1), _strip(children, -2))
+
+    def _directive(self, kind: str, children: list[Any], start: int, end: int) -> _Directive:
+        names, expr = _names_and_expr(children) if kind == "for" else ([], None)
+        if kind == "if":
+            expr = next(c for c in children if isinstance(c, _NODE_TYPES))
+        return _Directive(kind, _strip(children, 1), _strip(children, -2),
+                          self.loc(start, end), expr, tuple(names))
+
+    def b_template_if_start(self, children: list[Any], start: int, end: int) -> _Directive:
+        return self._directive("if", children, start, end)
+
+    def b_template_else(self, children: list[Any], start: int, end: int) -> _Directive:
+        return self._directive("else", children, start, end)
+
+    def b_template_endif(self, children: list[Any], start: int, end: int) -> _Directive:
+        return self._directive("endif", children, start, end)
+
+    def b_template_for_start(self, children: list[Any], start: int, end: int) -> _Directive:
+        return self._directive("for", children, start, end)
+
+    def b_template_endfor(self, children: list[Any], start: int, end: int) -> _Directive:
+        return self._directive("endfor", children, start, end)
+
+    def b_heredoc_template(self, children: list[Any], start: int, end: int) -> Expr:
+        return self.heredoc(children[0], flush=False)
+
+    def b_heredoc_template_trim(self, children: list[Any], start: int, end: int) -> Expr:
+        return self.heredoc(children[0], flush=True)
+
+    def heredoc(self, token: tuple[str, str, int, int], flush: bool) -> Expr:
+        from aksnetlint.parsers.hcl_grammar import tables
+        from aksnetlint.parsers.hcl_parse import parse
+
+        raw, start = token[1], token[2]
+        opening = _HEREDOC_OPEN_RE.match(raw)
+        assert opening is not None  # the terminal's own pattern
+        marker = opening.group(1)
+        tail = raw.rstrip("\r\n")
+        assert tail.endswith(marker)
+        cut = len(tail) - len(marker)
+        while cut > opening.end() and tail[cut - 1] in " \t":
+            cut -= 1
+        body_start, body_end = start + opening.end(), start + max(cut, opening.end())
+        items = parse(tables(), self.text, "heredoc_body", body_start, body_end, self.ops,
+                      self.comments)
+        template = self.template(items, self.tok_loc(token), heredoc=True, flush=flush)
+        if all(isinstance(p, str) for p in template.parts):
+            return Literal("".join(template.parts), template.loc)  # type: ignore[arg-type]
+        return template
+
+    def template(self, items: list[Any], loc: Location, heredoc: bool,
+                 flush: bool) -> Template:
+        """Strip markers, heredoc indentation and directives, as Terraform applies them."""
+        tokens = _literal_tokens(items, per_line=heredoc)
+        _apply_strip_markers(tokens)
+        if flush:
+            _flush_heredoc(tokens)
+        parts, stop = self._assemble(tokens, 0, loc, ())
+        if stop < len(tokens):
+            directive = tokens[stop]
+            assert isinstance(directive, _Directive)
+            raise self.fail(f"'%{{ {directive.kind} }}' without its opening directive",
+                            self._offset_of(directive.loc))
+        return Template(tuple(_merge_text(parts)), loc)
+
+    def _offset_of(self, loc: Location) -> int:
+        return self._lines[loc.line - 1] + loc.column - 1
+
+    def _assemble(self, tokens: list[TemplateItem], i: int, loc: Location,
+                  until: tuple[str, ...]) -> tuple[list[str | Expr], int]:
+        """Parts from `tokens[i:]` up to a directive of a kind in `until` (its index)."""
+        parts: list[str | Expr] = []
+        while i < len(tokens):
+            token = tokens[i]
+            if isinstance(token, str):
+                parts.append(token)
+            elif isinstance(token, _Interp):
+                parts.append(token.expr)
+            elif token.kind in until:
+                return parts, i
+            elif token.kind == "if":
+                then, i = self._assemble(tokens, i + 1, token.loc, ("else", "endif"))
+                otherwise: list[str | Expr] = []
+                if i < len(tokens) and isinstance(tokens[i], _Directive) and \
+                        tokens[i].kind == "else":  # type: ignore[union-attr]
+                    otherwise, i = self._assemble(tokens, i + 1, token.loc, ("endif",))
+                if i >= len(tokens):
+                    raise self.fail("'%{ if }' without '%{ endif }'",
+                                    self._offset_of(token.loc))
+                assert token.expr is not None
+                parts.append(Conditional(token.expr, _string_template(then, token.loc),
+                                         _string_template(otherwise, token.loc), token.loc))
+            elif token.kind == "for":
+                body, i = self._assemble(tokens, i + 1, token.loc, ("endfor",))
+                if i >= len(tokens):
+                    raise self.fail("'%{ for }' without '%{ endfor }'",
+                                    self._offset_of(token.loc))
+                assert token.expr is not None
+                key_var = token.names[0] if len(token.names) == 2 else None
+                each = ForExpr(key_var, token.names[-1], token.expr,
+                               _string_template(body, token.loc), None, None, False, token.loc)
+                parts.append(Call("join", (Literal("", token.loc), each), token.loc))
+            else:
+                return parts, i  # a closing directive nobody opened: the caller reports it
+            i += 1
+        return parts, i
 
 
-def _is_layout(node: Any) -> bool:
-    from lark import Token, Tree
+def _strip(children: list[Any], index: int) -> bool:
+    try:
+        child = children[index]
+    except IndexError:
+        return False
+    return isinstance(child, tuple) and child[0] == "STRIP_MARKER"
 
-    if isinstance(node, Tree):
-        return bool(node.data == "new_line_or_comment")
-    if isinstance(node, Token):
-        return node.type in ("NL_OR_COMMENT", "COMMA", "LPAR_", "EQ", "COLON", "DOT", "LSQB",
-                             "RSQB", "LBRACE", "RBRACE", "QMARK", "INTERP_START",
-                             "FOR_OBJECT_ARROW", "RPAR") or (node.type == "LPAR")
-    return False
+
+def _names_and_expr(children: list[Any]) -> tuple[list[str], Expr | None]:
+    """`for k, v in coll`: the names before `in`, and the collection after it."""
+    names: list[str] = []
+    collection: Expr | None = None
+    seen_in = False
+    for child in children:
+        if isinstance(child, tuple):
+            seen_in = seen_in or child[0] == "IN"
+            if not seen_in and child[0] == "NAME":
+                names.append(child[1])
+        elif seen_in and isinstance(child, _NODE_TYPES):
+            collection = child
+    return names, collection
+
+
+def _name_of(node: Any) -> str:
+    if isinstance(node, Variable):
+        return node.name
+    if isinstance(node, Literal):
+        value = node.value
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool) or value is None:
+            return _LITERAL_NAMES[value]
+        return str(value)
+    if isinstance(node, Template):
+        return "".join(p for p in node.parts if isinstance(p, str))
+    if isinstance(node, tuple):
+        return str(node[1])
+    raise TypeError(f"not a name: {node!r}")
+
+
+def _literal_tokens(items: list[Any], per_line: bool) -> list[TemplateItem]:
+    """Adjacent text merged into one literal token, split after each newline in heredocs
+    (Terraform's scanner makes one literal token per heredoc line)."""
+    tokens: list[TemplateItem] = []
+    for item in items:
+        if isinstance(item, str):
+            if tokens and isinstance(tokens[-1], str):
+                tokens[-1] += item
+            else:
+                tokens.append(item)
+        else:
+            tokens.append(item)
+    if not per_line:
+        return tokens
+    split: list[TemplateItem] = []
+    for token in tokens:
+        if isinstance(token, str) and "\n" in token:
+            split.extend(token.splitlines(keepends=True))
+        else:
+            split.append(token)
+    return split
+
+
+def _apply_strip_markers(tokens: list[TemplateItem]) -> None:
+    """`~` next to `${`/`%{` or `}` removes the whitespace of the literal token beside it."""
+    for i, token in enumerate(tokens):
+        if isinstance(token, str):
+            continue
+        if token.strip_left and i > 0 and isinstance(tokens[i - 1], str):
+            tokens[i - 1] = tokens[i - 1].rstrip()  # type: ignore[union-attr]
+        if token.strip_right and i + 1 < len(tokens) and isinstance(tokens[i + 1], str):
+            tokens[i + 1] = tokens[i + 1].lstrip()  # type: ignore[union-attr]
+
+
+def _flush_heredoc(tokens: list[TemplateItem]) -> None:
+    """`<<-`: remove the indentation all lines share (Terraform's flushHeredocTemplateParts:
+    blank lines do not count, a line starting with an interpolation has none)."""
+    least = None
+    adjust: list[int] = []
+    newline = True
+    for i, token in enumerate(tokens):
+        if newline:
+            newline = False
+            if isinstance(token, str):
+                trimmed = token.lstrip()
+                if not trimmed and token.endswith("\n"):
+                    spaces = None  # a blank line
+                else:
+                    spaces = len(token) - len(trimmed)
+                    adjust.append(i)
+            else:
+                spaces = 0
+            if spaces is not None and (least is None or spaces < least):
+                least = spaces
+        if isinstance(token, str) and token.endswith("\n"):
+            newline = True
+    if not least:
+        return
+    for i in adjust:
+        tokens[i] = tokens[i][least:]  # type: ignore[index]
+
+
+def _string_template(parts: list[str | Expr], loc: Location) -> Template:
+    """A template that always renders a string (a lone `${x}` part would be x itself)."""
+    merged = _merge_text(parts)
+    if len(merged) == 1 and not isinstance(merged[0], str):
+        merged.insert(0, "")
+    return Template(tuple(merged), loc)
 
 
 def _merge_text(parts: list[str | Expr]) -> list[str | Expr]:
     merged: list[str | Expr] = []
     for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        else:
-            merged.append(part)
+        if isinstance(part, str):
+            if not part:
+                continue
+            if merged and isinstance(merged[-1], str):
+                merged[-1] += part
+                continue
+        merged.append(part)
     return merged
 
 
