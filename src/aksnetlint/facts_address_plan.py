@@ -36,6 +36,7 @@ from aksnetlint.model import (
     Deployment,
     Field,
     Gateway,
+    Resource,
     Subnet,
     VirtualHub,
     VirtualNetwork,
@@ -97,12 +98,14 @@ def plan_entries(deployment: Deployment, on_premises: tuple[Field[str], ...] = (
     service then pod CIDRs, local network gateways, VPN sites, the configuration's)."""
     entries: list[PlanEntry] = []
     for vnet in deployment.vnets:
-        entries.extend(_entries("vnet", vnet.address_space, f"VNet '{_name(vnet)}'",
+        entries.extend(_entries("vnet", vnet.address_space,
+                                f"VNet '{_name(vnet)}'{_resource_id(vnet)}",
                                 vnet.key, vnet.decl, vnet.key))
     for subnet in deployment.subnets:
         parent = subnet.vnet.value
         entries.extend(_entries(
-            "subnet", subnet.address_prefixes, f"subnet '{_name(subnet)}'", subnet.key,
+            "subnet", subnet.address_prefixes, f"subnet '{_name(subnet)}'{_resource_id(subnet)}",
+            subnet.key,
             subnet.decl, parent.key if isinstance(parent, VirtualNetwork) else None))
     for cluster in deployment.clusters:
         service, pod = cluster_entries(cluster, cluster_mode(cluster))
@@ -178,7 +181,7 @@ def cluster_entries(cluster: Cluster, mode: str | Unresolved
     network = cluster.network
     if network is None:
         return [], []
-    owner = f"cluster '{_name(cluster)}'"
+    owner = f"cluster '{_name(cluster)}'{_resource_id(cluster)}"
 
     def ranges(role: str, plural: Field[tuple[Field[str], ...]],
                single: Field[str | None]) -> list[PlanEntry]:
@@ -713,6 +716,11 @@ def _name(obj: object) -> str:
     name = getattr(obj, "name", None)
     value = name.value if isinstance(name, Field) else None
     return value if isinstance(value, str) else "?"
+
+
+def _resource_id(resource: Resource) -> str:
+    """` (<resource ID>)` for a deployed resource (its exact ID is known), else nothing."""
+    return f" ({resource.resource_id})" if resource.resource_id else ""
 
 
 def _text(value: object) -> str:

@@ -250,7 +250,7 @@ def test_a_hub_outside_the_export_is_known_by_its_peering(tmp_path: Path) -> Non
     result = lint([tmp_path], Options(root=tmp_path, select=("AKS205",)))
     assert _findings(result) == {("AKS205", "aks.json", _line_of(aks, '"serviceCidr"'))}
     (finding,) = result.active
-    assert "VNet 'hub' 10.0.0.0/16 (peered through 'to-hub')" in finding.message
+    assert f"VNet 'hub' ({hub_id}) 10.0.0.0/16 (peered through 'to-hub')" in finding.message
     assert [(r.location.path, r.location.line) for r in finding.related] == \
         [("vnets.json", _line_of(vnets, '"10.0.0.0/16"'))]
     # the hub exported too: its own ranges count, not the peering's copy
@@ -259,3 +259,20 @@ def test_a_hub_outside_the_export_is_known_by_its_peering(tmp_path: Path) -> Non
                 "addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}})
     _write(tmp_path / "vnets.json", [spoke, hub])
     assert not lint([tmp_path], Options(root=tmp_path, select=("AKS205",))).active
+
+
+def test_every_deployed_finding_names_a_resource_id(tmp_path: Path) -> None:
+    """Messages name deployed resources by their IDs (names repeat across resource groups),
+    for every rule's firing deployed-state fixture."""
+    from conftest import FIXTURES, isolate
+
+    unnamed = []
+    for case in sorted(FIXTURES.glob("AKS*/deployed_*")):
+        if case.name.endswith(".expect.yaml"):
+            continue
+        rule = case.parent.name
+        target = isolate(case, tmp_path / rule / case.name)
+        for finding in lint([target], Options(root=target, select=(rule,))).active:
+            if "/subscriptions/" not in finding.message:
+                unnamed.append(f"{rule}/{case.name}: {finding.message[:80]}")
+    assert not unnamed
