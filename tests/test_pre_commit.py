@@ -30,9 +30,11 @@ def test_hook_manifest() -> None:
 
     pattern = re.compile(hook["files"])
     for name in ("main.tf", "prod.tfvars", "azuredeploy.json", "t.jsonc", "main.bicep",
-                 "main.bicepparam"):
+                 "main.bicepparam", "x.tfvars.json", ".aksnetlint.yaml", "infra/.aksnetlint.yml",
+                 "pyproject.toml"):
         assert pattern.search(name), name
-    assert not pattern.search("README.md")
+    for name in ("README.md", "my.aksnetlint.yaml", "main.tf.bak", "pyproject.toml.orig"):
+        assert not pattern.search(name), name
 
 
 def test_pre_commit_try_repo(tmp_path: Path) -> None:

@@ -267,15 +267,19 @@ def _load_parameters_alone(unit: Unit, options: LoadOptions, loaded: Loaded) -> 
     """A parameter file as a unit of its own builds no deployment; named alone (as
     pre-commit does) it scans its template with itself applied, or in each environment
     that names it. The template of `x.parameters.json` is `x.json`, else `x.bicep`."""
+    from aksnetlint.bicep_build import source_of
     from aksnetlint.parsers.arm import parse
     from aksnetlint.sources import read_text
 
     envs = options.environments_of(unit.path)
     template = _template_of_parameters(unit.path)
-    if template is None:
-        source = unit.path.with_name(unit.path.name[: -len(".parameters.json")] + ".bicep") \
-            if unit.path.name.lower().endswith(".parameters.json") else None
-        if source is None or not source.is_file():
+    # `x.parameters.json` of a Bicep file `x.bicep`, or of a template compiled from one
+    # (then the source is scanned with it, as a folder scan does)
+    source = source_of(template, options.root) if template is not None else \
+        unit.path.with_name(unit.path.name[: -len(".parameters.json")] + ".bicep") \
+        if unit.path.name.lower().endswith(".parameters.json") else None
+    if source is not None:
+        if not source.is_file():
             return loaded
         read: set[str] = set()
         runs: list[tuple[Path, str | None]] = \
@@ -283,6 +287,8 @@ def _load_parameters_alone(unit: Unit, options: LoadOptions, loaded: Loaded) -> 
         for param_file, variant in runs:
             _load_bicep_deployment(source.resolve(), param_file, options, loaded, read, variant)
         loaded.files = len(read)
+        return loaded
+    if template is None:
         return loaded
     template_rel = relative(template, options.root)
     try:
@@ -461,17 +467,24 @@ def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set
     """One top-level Bicep file with each of its parameter files (for an environment's
     unit, the environment's files; parameter files an environment names are applied
     only there)."""
-    from aksnetlint.resolve.bicep import (
-        bicep_source_for,
-        bicepparam_target,
-        parameter_files_for,
-    )
+    from aksnetlint.bicep_build import compiled_templates
+    from aksnetlint.resolve.arm import find_parameter_files
+    from aksnetlint.resolve.bicep import bicepparam_target, parameter_files_for
     from aksnetlint.resolve.bicep_callers import bicepparam_users, module_closure
 
+    modules = module_closure(path, options.root)
+    loaded.supersedes.update(modules)
+    # `bicep build` output beside a source (any file name, recognised by content): the
+    # source has the user's lines; the compiled template's parameter files are its variants
+    compiled = compiled_templates(path, options.root)
+    for source in (path, *modules):
+        loaded.supersedes.update(compiled if source == path else
+                                 compiled_templates(source, options.root))
     params: dict[Path, str | None] = {}
-    own = [p.resolve() for p in [
+    own = list(dict.fromkeys(p.resolve() for p in [
         *parameter_files_for(path),
-        *bicepparam_users(path, options.root, options, options.search_root(path))]]
+        *bicepparam_users(path, options.root, options, options.search_root(path)),
+        *(p for template in compiled for p in find_parameter_files(template))]))
     loaded.supersedes.update(own)
     if unit is not None and unit.param_files:
         several = len(unit.param_files) > 1
@@ -489,13 +502,6 @@ def _load_bicep_root(path: Path, options: LoadOptions, loaded: Loaded, read: set
         if named is not None and named.resolve() == path.resolve():
             params.setdefault(given, None)
     loaded.supersedes.update(params)
-    modules = module_closure(path, options.root)
-    loaded.supersedes.update(modules)
-    for source in (path, *modules):
-        # `bicep build` output beside its source: the source has the user's lines
-        compiled = source.with_suffix(".json")
-        if compiled.is_file() and bicep_source_for(compiled) is not None:
-            loaded.supersedes.add(compiled.resolve())
     if not params and unit is not None and unit.others_only:
         return  # every parameter file it has belongs to an environment
     runs: list[tuple[Path | None, str | None]] = [*params.items()] or [(None, None)]
