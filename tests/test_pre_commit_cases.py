@@ -251,7 +251,9 @@ def test_case_with_pre_commit(case: Case, tmp_path: Path, hook_home: tuple[Path,
                              check=False)
     assert install.returncode == 0, install.stdout + install.stderr
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--files", *case.run_on],
+    # --verbose: the hook's output also when it passes
+    run = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--verbose", "--files",
+                          *case.run_on],
                          cwd=work, env=env, capture_output=True, text=True, timeout=900,
                          check=False)
     elapsed = time.perf_counter() - start
