@@ -337,3 +337,96 @@ def test_configuration_is_bounded(tmp_path: Path, name: str, text: str,
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and name in err[0] and ": error: " in err[0], err
     assert "nested deeper" in err[0] or "over the" in err[0] or "invalid" in err[0], err
+
+
+def _module(tmp_path: Path) -> Path:
+    folder = tmp_path / "m"
+    folder.mkdir(exist_ok=True)
+    (folder / "main.tf").write_text(GOOD_TF)
+    return folder
+
+
+def test_output_creates_folders_with_the_usual_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "report.json"
+    old = os.umask(0o022)
+    try:
+        assert main(["scan", str(_module(tmp_path)), "--no-cache", "--format", "json",
+                     "-o", str(out)]) == 1
+    finally:
+        os.umask(old)
+    assert json.loads(out.read_text())["summary"]["findings"] >= 1
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_output_to_a_fifo_is_written_through(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert main(["scan", str(_module(tmp_path)), "--no-cache", "--format", "json",
+                 "-o", str(fifo)]) == 1
+    data, _ = reader.communicate(timeout=30)
+    assert json.loads(data)["summary"]["findings"] >= 1
+    assert fifo.is_fifo()  # not replaced by a regular file
+
+
+def test_output_through_a_symlink_is_refused(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep me\n")
+    link = tmp_path / "report.sarif"
+    link.symlink_to(victim)
+    assert main(["scan", str(_module(tmp_path)), "--no-cache", "--format", "sarif",
+                 "-o", str(link)]) == 2
+    assert victim.read_text() == "keep me\n" and link.is_symlink()
+    assert "symbolic link" in capsys.readouterr().err
+
+
+def test_output_full_disk_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                      ) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    assert main(["scan", str(_module(tmp_path)), "--no-cache", "-o", "/dev/full"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and len(err.splitlines()) == 1
+
+
+def test_control_characters_never_reach_a_report_raw(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    evil = "aks\x1b]0;pwned\x07\x1b[2J"
+    (folder / "main.tf").write_text(GOOD_TF.replace('"aks-public"', json.dumps(evil)) +
+                                    '\n# \x1b[31m red \x1b[0m\n')
+    for fmt in FORMATS:
+        out = tmp_path / f"out.{fmt}"
+        main(["scan", str(folder), "--no-cache", "--format", fmt, "-o", str(out)])
+        text = out.read_text()
+        assert "\x1b" not in text and "\x07" not in text, fmt
+
+
+def test_error_lines_are_one_line_each(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from aksnetlint.output import one_line
+
+    assert one_line("a\nb\r\nc\x1b[0m") == "a | b | c\\x1b[0m"
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "main.tf").write_text('resource "x" "y" {\n  a = "unterminated\n')
+    (folder / "big.tf").write_bytes(b"#" * (21 * 1024 * 1024))
+    main(["scan", str(folder), "--no-cache"])
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(("big.tf", str(folder / "big.tf"))) or "big.tf:" in line
+               for line in err if "limit" in line), err
+    assert all(": error: " in line or line.startswith("note: ") for line in err), err
+
+
+def test_identical_findings_are_capped_with_a_note(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "main.tf").write_text(GOOD_TF.replace(
+        'resource "azurerm_kubernetes_cluster" "aks" {',
+        'resource "azurerm_kubernetes_cluster" "aks" {\n  count = 500').replace(
+        '"aks-public"', '"aks-${count.index}"'))
+    result = lint([folder], Options(root=folder, select=("AKS001",)))
+    assert len(result.active) == 100
+    assert any("400 more AKS001 findings left out" in note for note in result.notes)

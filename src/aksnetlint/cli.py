@@ -32,21 +32,20 @@ def _colour(stream: object) -> bool:
 
 
 def _write_output(text: str, output: Path | None) -> None:
-    """Write the report; a file is written atomically (temp file + rename)."""
+    """Write the report: to standard output, or to a file atomically (`output.py`)."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
         return
-    import tempfile
+    from aksnetlint.output import write_report
 
-    folder = output.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_report(text, output)
+
+
+def _say(text: str) -> None:
+    """One problem, one line on stderr (multi-line messages folded, controls escaped)."""
+    from aksnetlint.output import one_line
+
+    click.echo(one_line(text), err=True)
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -222,16 +221,16 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         known = read_baseline(baseline) if baseline else None
         result = lint(targets, options, rules, progress=None if quiet else _progress_bar())
     except AksnetlintError as exc:
-        click.echo(str(exc), err=True)
+        _say(str(exc))
         sys.exit(EXIT_ERROR)
     for error in result.errors:
         shown = replace(error, path=display_path(error.path, result.root))
-        click.echo(str(shown), err=True)
+        _say(str(shown))
     for unused in [*result.invalid_suppressions, *result.unused_suppressions]:
-        click.echo(str(replace(unused, location=replace(
-            unused.location, path=display_path(unused.location.path, result.root)))), err=True)
+        _say(str(replace(unused, location=replace(
+            unused.location, path=display_path(unused.location.path, result.root)))))
     for note in [] if quiet else result.notes:
-        click.echo(f"note: {note}", err=True)
+        _say(f"note: {note}")
     if write_baseline is not None:
         # exit 0 once written, findings or not; 2 when a file could not be scanned (the
         # baseline is written, but it lacks that file's findings)

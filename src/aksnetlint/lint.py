@@ -342,6 +342,25 @@ def scanned_tree(paths: list[Path]) -> tuple[Path, ...]:
     return tuple(roots)
 
 
+MAX_FINDINGS_PER_RULE = 100
+"""Findings of one rule in one deployment beyond which the rest are left out (with a
+note): a template that expands into thousands of identical findings must not make a
+report that GitHub rejects or nobody reads."""
+
+
+def _capped(findings: list[Finding], where: str) -> tuple[list[Finding], list[str]]:
+    kept: list[Finding] = []
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+        if counts[finding.rule_id] <= MAX_FINDINGS_PER_RULE:
+            kept.append(finding)
+    notes = [f"{where}: {count - MAX_FINDINGS_PER_RULE:,} more {rule_id} findings left out "
+             f"(at most {MAX_FINDINGS_PER_RULE} per rule and deployment are reported)"
+             for rule_id, count in sorted(counts.items()) if count > MAX_FINDINGS_PER_RULE]
+    return kept, notes
+
+
 def _worker_started() -> None:
     """In a worker: the default SIGTERM action (end at once; the parent's handler would
     turn it into an exception the pool survives), and Ctrl-C is the parent's to handle."""
@@ -411,7 +430,10 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
         result.deployments += outcome.deployments
         result.variants.update(variant for _, _, variant in outcome.deployed)
         result.deployed.extend(outcome.deployed)
-        collected.extend(outcome.findings)
+        kept, notes = _capped(sorted(set(outcome.findings), key=lambda f: f.sort_key()),
+                              relative(unit.path, root))
+        collected.extend(kept)
+        result.notes.extend(notes)
     findings = [f for f in set(collected)
                 if not suppress.per_path_ignored(f, options.per_path_ignores, root)]
     scanned = {relative(path, root) for unit in found.units

@@ -6,12 +6,14 @@ from __future__ import annotations
 from aksnetlint.findings import Kind, LintResult
 from aksnetlint.report import ReportOptions
 from aksnetlint.rules import Rule
+from aksnetlint.sources import escape
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape(text)  # no other control character reaches the log raw
 
 
 def _escape_property(text: str) -> str:

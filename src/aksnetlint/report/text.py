@@ -9,9 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from aksnetlint.findings import Finding, Kind, LintResult
+from aksnetlint.output import one_line
 from aksnetlint.report import ReportOptions, summary
 from aksnetlint.repository import display_path
 from aksnetlint.rules import Rule
+from aksnetlint.sources import peek_text
 from aksnetlint.values import Location
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m",
@@ -29,11 +31,8 @@ class _Sources:
 
     def line(self, path: str, line: int) -> str | None:
         if path not in self.cache:
-            try:
-                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
-                self.cache[path] = text.splitlines()
-            except OSError:
-                self.cache[path] = None
+            text = peek_text(self.root / path)  # a regular file, up to the size limit
+            self.cache[path] = text.splitlines() if text is not None else None
         lines = self.cache[path]
         if lines is None or not 0 < line <= len(lines):
             return None
@@ -104,20 +103,27 @@ def _finding(finding: Finding, sources: _Sources, paint: Paint,
         label = paint(finding.severity.value, finding.severity.value)
     suppressed = f" (suppressed: {finding.suppressed})" if finding.suppressed is not None else ""
     variant = f" (variant: {finding.variant})" if finding.variant is not None else ""
-    lines = [f"{paint(where(loc), 'bold')}: {paint(finding.rule_id, 'bold')} [{label}] "
-             f"{finding.message}{variant}{suppressed}"]
+    lines = [f"{paint(_safe(where(loc)), 'bold')}: {paint(finding.rule_id, 'bold')} [{label}] "
+             f"{_safe(finding.message + variant + suppressed)}"]
     source = sources.line(loc.path, loc.line)
     if source is not None and finding.kind is Kind.FINDING:
         gutter = f"{loc.line:>5} | "
-        lines.append(f"{gutter}{source.rstrip()}")
+        lines.append(f"{gutter}{_safe(source.rstrip())}")
         caret = paint("^", finding.severity.value)
         lines.append(" " * (len(gutter) + max(loc.column - 1, 0)) + caret)
     for related in finding.related:
-        lines.append(f"      related: {where(related.location)}: {related.message}")
+        lines.append(f"      related: {_safe(where(related.location))}: "
+                     f"{_safe(related.message)}")
     for name, value in finding.properties:
         if name == "explain":
-            lines.extend(f"      {line}" for line in str(value).splitlines())
+            lines.extend(f"      {_safe(line)}" for line in str(value).splitlines())
     return lines
+
+
+def _safe(text: str) -> str:
+    """Text from scanned files as one printable line: control characters (a terminal
+    escape sequence in a template) escaped, tabs as one space (the caret stays aligned)."""
+    return one_line(text.replace("\t", " "))
 
 
 def _summary(result: LintResult, paint: Paint) -> str:
