@@ -15,9 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -35,6 +33,8 @@ def cache_dir() -> Path:
 
 
 def _candidate_folders(name: str) -> list[Path]:
+    import tempfile
+
     folders = [cache_dir() / name]
     if _POSIX:
         # a per-user folder under the temporary directory, verified like the other one:
@@ -104,6 +104,8 @@ class PrivateStore:
         """Store `document` atomically; False when it could not be stored."""
         if self._fd is None or self._folder is None:
             return False
+        import secrets
+
         payload = json.dumps(document, separators=(",", ":")).encode()
         data = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         temp = f".{name}.{secrets.token_hex(8)}.tmp"

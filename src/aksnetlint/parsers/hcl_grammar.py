@@ -87,10 +87,26 @@ class Tables:
 
 
 def grammar_text() -> str:
-    import hcl2
+    """python-hcl2's grammar file and our extensions (found without importing python-hcl2,
+    which would import Lark: a scan that finds its tables in the cache needs neither)."""
+    import importlib.util
 
-    base = (Path(hcl2.__file__).resolve().parent / "hcl2.lark").read_text(encoding="utf-8")
+    spec = importlib.util.find_spec("hcl2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("python-hcl2 is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    base = (folder / "hcl2.lark").read_text(encoding="utf-8")
     return base + "\n" + EXTENSIONS
+
+
+def _lark_fingerprint() -> str:
+    """What identifies the installed Lark (its version line), without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("lark")
+    if spec is None or spec.origin is None:
+        raise ImportError("lark is not installed")
+    return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
 
 
 def _build(text: str) -> Tables:
@@ -186,7 +202,7 @@ def _to_document(tables: Tables, key: str) -> dict[str, Any]:
 
 def _from_document(doc: dict[str, Any]) -> Tables:
     """Tables from a stored document; any wrong shape raises (and the caller rebuilds)."""
-    actions = [{str(k): int(v) for k, v in entry.items()} for entry in doc["actions"]]
+    actions: list[dict[str, int]] = doc["actions"]
     rules = [Rule(str(r[0]), int(r[1]), str(r[2]), bool(r[3]), bool(r[4]),
                   tuple(int(i) for i in r[5]), tuple(int(i) for i in r[6]), bool(r[7]),
                   tuple(str(n) for n in r[8])) for r in doc["rules"]]
@@ -202,22 +218,23 @@ def _from_document(doc: dict[str, Any]) -> Tables:
             set(tables.start) != set(START_SYMBOLS) or \
             not all(0 <= s < states for s in [*tables.start.values(), *tables.end.values()]):
         raise ValueError("inconsistent tables")
-    for entry in actions:
-        for target in entry.values():
-            if not (0 <= target < states or 0 <= ~target < len(rules)):
-                raise ValueError("inconsistent tables")
+    for entry in actions:  # every shift and goto names a state, every reduction a rule
+        if not isinstance(entry, dict):
+            raise ValueError("inconsistent tables")
+        targets = entry.values()
+        if targets and not (states > max(targets) and min(targets) >= -len(rules) and
+                            all(type(t) is int for t in targets)):
+            raise ValueError("inconsistent tables")
     return tables
 
 
 @functools.cache
 def tables() -> Tables:
     """The parse tables of the HCL grammar (built on first use, then read from the cache)."""
-    import lark
-
     from aksnetlint.user_cache import PrivateStore
 
     text = grammar_text()
-    key = hashlib.sha256(f"{FORMAT}\0{lark.__version__}\0{text}".encode()).hexdigest()
+    key = hashlib.sha256(f"{FORMAT}\0{_lark_fingerprint()}\0{text}".encode()).hexdigest()
     name = f"hcl-lalr-{key[:40]}.tables"
     store = PrivateStore("grammar")
     try:

@@ -58,18 +58,19 @@ def parse_terraform(text: str, path: str) -> HclFile:
 
     # the newline lets the last line end like every other (python-hcl2 does the same)
     source = text + "\n"
-    builder = _Builder(path, source)
+    builder = _Builder.get()
+    builder.start(path, source)
     collecting = gc.isenabled()
     gc.disable()  # a parse makes many objects and no cycles: no collections meanwhile
     try:
         body = parse(tables(), source, "start", 0, len(source), builder.ops, builder.comments)
+        comments = tuple((builder.line_of(offset), text) for offset, text in builder.comments)
     except HclSyntaxError as exc:
         raise builder.error(exc) from None
     finally:
         if collecting:
             gc.enable()
-        builder.ops = []  # its bound methods refer back to the builder
-    comments = tuple((builder.line_of(offset), text) for offset, text in builder.comments)
+        builder.finish()
     return HclFile(path, body, comments)
 
 
@@ -144,14 +145,16 @@ _SYNTAX = (tuple, list)
 class _Builder:
     """The reduction actions of one file: children in, `hcl_ast` nodes out."""
 
-    def __init__(self, path: str, text: str) -> None:
+    _idle: _Builder | None = None
+
+    def __init__(self) -> None:
         from aksnetlint.parsers.hcl_grammar import tables
         from aksnetlint.parsers.hcl_parse import rule_ops
 
-        self.path = path
-        self.text = text
+        self.path = ""
+        self.text = ""
         self.comments: list[tuple[int, str]] = []
-        self._lines = [0] + [m.end() for m in _NEWLINE_RE.finditer(text)]
+        self._lines: list[int] = [0]
         self._depth: dict[int, int] = {}
         rules = tables().rules
         builders: list[Callable[[list[Any], int, int], Any] | None] = []
@@ -166,6 +169,25 @@ class _Builder:
             "identifier", "new_line_or_comment") or (
             r.name == "expr_term" and r.size == 1 and r.symbols[0] != "identifier"))
         self.ops = rule_ops(tables(), builders, identity)
+
+    @classmethod
+    def get(cls) -> _Builder:
+        """A builder to use (its reduction table is made once: reused, one file at a time)."""
+        builder, cls._idle = cls._idle, None
+        return builder if builder is not None else cls()
+
+    def start(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.comments = []
+        self._lines = [0] + [m.end() for m in _NEWLINE_RE.finditer(text)]
+        self._depth = {}
+
+    def finish(self) -> None:
+        self.text = ""
+        self._lines = [0]
+        self._depth = {}
+        _Builder._idle = self
 
     # -- positions ------------------------------------------------------------------------
     def line_of(self, offset: int) -> int:
