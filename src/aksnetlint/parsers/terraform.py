@@ -320,6 +320,8 @@ class _Builder:
         for child in children:
             if isinstance(child, _Args):
                 args, expand = child.items, child.expand
+        if len(names) == 2 and names[0] == "core":
+            names = names[1:]  # `core::f` is the built-in function f
         return Call("::".join(names), args, self.loc(start, end), expand)
 
     def b_arguments(self, children: list[Any], start: int, end: int) -> _Args:
