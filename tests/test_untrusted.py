@@ -430,3 +430,23 @@ def test_identical_findings_are_capped_with_a_note(tmp_path: Path) -> None:
     result = lint([folder], Options(root=folder, select=("AKS001",)))
     assert len(result.active) == 100
     assert any("400 more AKS001 findings left out" in note for note in result.notes)
+
+
+def test_very_deep_tree_with_a_file_named_alone(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _repo(tmp_path)
+    monkeypatch.chdir(repo)
+    deep = Path(".")
+    for _ in range(1100):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        os.mkdir(deep)
+    (deep / "main.tf").write_text(GOOD_TF)
+    (deep / "main.bicep").write_text("param p string = 'x'\n")
+    (repo / "main.tf").write_text(GOOD_TF)
+    start = time.monotonic()
+    code = main(["scan", "main.tf", str(deep / "main.bicep"), "--no-cache", "--format",
+                 "json"])
+    assert time.monotonic() - start < 60
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err and code == 1, captured.err

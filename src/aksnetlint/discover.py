@@ -23,7 +23,7 @@ from aksnetlint.environments import (
     module_of_var_file,
 )
 from aksnetlint.findings import FileError
-from aksnetlint.sources import escape, peek_text
+from aksnetlint.sources import escape, peek_text, walk
 
 DEFAULT_EXCLUDES = (".terraform", ".git", "node_modules", ".venv", "__pycache__")
 TERRAFORM_SUFFIXES = (".tf",)
@@ -332,8 +332,7 @@ def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCL
     folder = _real(folder)
     edges: dict[Path, set[Path]] = {}
     seen = 0
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = [d for d in dirnames if not _excluded(d, d, excludes)]
+    for dirpath, filenames in walk(top, lambda d: not _excluded(d, d, excludes)):
         for name in filenames:
             if not name.endswith(".tf"):
                 continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -225,6 +225,32 @@ def file_hash(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
         return MISSING if not os.path.lexists(path) else None
     finally:
         _recorders.extend(recorders)
+
+
+def walk(top: Path, keep: Callable[[str], bool] = lambda name: True
+         ) -> Iterator[tuple[Path, list[str]]]:
+    """Every folder under `top` (symlinked folders not followed, folders whose name `keep`
+    rejects skipped) with the names of its files, top-down and in name order. Iterative:
+    a tree of any depth is walked without hitting Python's recursion limit."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (OSError, ValueError):
+            continue
+        files, folders = [], []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if keep(entry.name):
+                        folders.append(Path(entry.path))
+                elif entry.is_file():
+                    files.append(entry.name)
+            except OSError:
+                continue
+        yield folder, files
+        stack.extend(reversed(folders))
 
 
 def escape(text: str) -> str:

@@ -16,7 +16,6 @@ times and sizes.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 from aksnetlint.discover import relative as _relative
 from aksnetlint.errors import ParseError
 from aksnetlint.resolve.bicep import bicepparam_target, load_bicep, local_modules
-from aksnetlint.sources import read_text
+from aksnetlint.sources import read_text, walk
 
 MAX_INDEXED_FILES = 20_000
 """At most this many Bicep files are read for the index; the rest are not searched."""
@@ -80,9 +79,8 @@ def use_index(root: Path, token: object) -> UseIndex:
 def _bicep_files(root: Path) -> tuple[list[Path], tuple[tuple[str, int, int], ...]]:
     files: list[Path] = []
     signature: list[tuple[str, int, int]] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_FOLDERS)
-        for name in sorted(filenames):
+    for dirpath, filenames in walk(root, lambda d: d not in SKIPPED_FOLDERS):  # any depth
+        for name in filenames:
             if not name.lower().endswith((".bicep", ".bicepparam")):
                 continue
             path = Path(dirpath) / name
