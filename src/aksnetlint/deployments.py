@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from aksnetlint.discover import Unit, relative
+from aksnetlint.discover import Unit, relative, terraform_files
 from aksnetlint.environments import Environment, label
 from aksnetlint.errors import AksnetlintError
 from aksnetlint.findings import FileError
@@ -78,6 +78,11 @@ def _parse_module_folder(folder: Path, files: list[Path], options: LoadOptions,
         rel = relative(path, options.root)
         loaded.files += 1
         try:
+            if path.name.endswith(".tf.json"):  # Terraform's JSON syntax
+                from aksnetlint.parsers.terraform_json import parse_terraform_json
+
+                module.files.append(parse_terraform_json(read_text(path, rel), rel))
+                continue
             module.files.append(parse_terraform(read_text(path, rel), rel))
         except OutsideTree as exc:
             loaded.notes.append(str(exc).replace(": error: ", ": ", 1))
@@ -149,7 +154,7 @@ def _module_loader(root_folder: Path, options: LoadOptions, loaded: Loaded) -> o
                                                loc.line, loc.column))
                 return Unresolved(f"module folder {shown!r} not found", loc)
             if folder not in cache:
-                files = sorted(p.resolve() for p in folder.glob("*.tf") if p.is_file())
+                files = terraform_files(folder)
                 module = _parse_module_folder(folder, files, options, loaded)
                 assert isinstance(module, TerraformModule)
                 cache[folder] = module
@@ -375,7 +380,7 @@ def _load_plan(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Lo
 
     def module_source(sub: str) -> list[hcl_ast.HclFile] | None:
         target = (folder / sub).resolve() if sub else folder
-        files = sorted(p.resolve() for p in target.glob("*.tf") if p.is_file())
+        files = terraform_files(target)
         if not files:
             return None
         module = _parse_module_folder(target, files, options, loaded)
@@ -384,7 +389,7 @@ def _load_plan(unit: Unit, text: str, rel: str, options: LoadOptions, loaded: Lo
     resolution = resolve_plan(document, module_source)
     loaded.errors.extend(file_error(e, rel) for e in resolution.errors)
     loaded.deployments.append(normalise_terraform(resolution.resources, rel))
-    if any(folder.glob("*.tf")):
+    if terraform_files(folder):
         # the plan holds every value Terraform resolved: it replaces the module's own scan
         loaded.supersedes.add(folder.resolve())
     return loaded

@@ -26,7 +26,7 @@ from aksnetlint.findings import FileError
 from aksnetlint.sources import escape, peek_text, walk
 
 DEFAULT_EXCLUDES = (".terraform", ".git", "node_modules", ".venv", "__pycache__")
-TERRAFORM_SUFFIXES = (".tf",)
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")  # native and JSON syntax
 VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
 JSON_SUFFIXES = (".json", ".jsonc")
 BICEP_SUFFIXES = (".bicep", ".bicepparam")
@@ -130,10 +130,9 @@ def discover(paths: list[Path], root: Path, excludes: tuple[str, ...] = DEFAULT_
             # the root modules that call its folder, if any
             for caller in sorted(callers_of(folder, _repository_of(folder, root), excludes)):
                 if caller not in tf_folders:
-                    tf_files = sorted(_real(p) for p in caller.glob("*.tf") if p.is_file())
-                    result.units.append(Unit("terraform", caller, tf_files))
+                    result.units.append(Unit("terraform", caller, terraform_files(caller)))
         # the module is the whole folder, whichever of its files was named
-        tf_files = _tf_files(folder)
+        tf_files = terraform_files(folder)
         if tf_files:
             result.units.append(Unit("terraform", folder, tf_files))
     result.units = _variants(result.units, environments, selected, root)
@@ -162,12 +161,14 @@ def _group_deployed_estates(result: Discovery, paths: list[Path],
     result.units.extend(Unit("azure-resources", files[0], files) for files in grouped)
 
 
-def _tf_files(folder: Path) -> list[Path]:
-    return sorted(_real(p) for p in folder.glob("*.tf") if p.is_file())
+def terraform_files(folder: Path) -> list[Path]:
+    """A module's configuration files: `*.tf` and `*.tf.json` (Terraform's JSON syntax)."""
+    found = [*folder.glob("*.tf"), *folder.glob("*.tf.json")]
+    return sorted(_real(p) for p in found if p.is_file())
 
 
 def _has_tf(folder: Path) -> bool:
-    return any(p.is_file() for p in folder.glob("*.tf"))
+    return any(p.is_file() for p in (*folder.glob("*.tf"), *folder.glob("*.tf.json")))
 
 
 def _is_configuration(path: Path) -> bool:
@@ -223,10 +224,10 @@ def _var_file_units(var_file: Path, environments: tuple[Environment, ...],
         if var_file not in env.var_files or (selected is not None and env.name not in selected):
             continue
         targets = [m for m in env.modules if m.is_dir()] or ([module] if module else [])
-        units += [Unit("terraform", m, _tf_files(m), var_files=env.var_files, variant=env.name)
-                  for m in targets]
+        units += [Unit("terraform", m, terraform_files(m), var_files=env.var_files,
+                       variant=env.name) for m in targets]
     if module is not None and var_file not in claimed(environments):
-        units.append(Unit("terraform", module, _tf_files(module), var_files=(var_file,)))
+        units.append(Unit("terraform", module, terraform_files(module), var_files=(var_file,)))
     return units
 
 
@@ -321,7 +322,12 @@ def _inside(path: Path, top: Path) -> bool:
     return True
 
 
-_SOURCE_RE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.M)
+_SOURCE_RE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"'  # HCL: source = "./x"
+                        r'|"source"\s*:\s*"(\.{1,2}/[^"]*)"', re.M)  # JSON: "source": "./x"
+
+
+def _sources(text: str) -> list[str]:
+    return [hcl or json for hcl, json in _SOURCE_RE.findall(text)]
 
 
 def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
@@ -334,7 +340,7 @@ def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCL
     seen = 0
     for dirpath, filenames in walk(top, lambda d: not _excluded(d, d, excludes)):
         for name in filenames:
-            if not name.endswith(".tf"):
+            if not name.endswith(TERRAFORM_SUFFIXES):
                 continue
             seen += 1
             if seen > limit:
@@ -343,7 +349,7 @@ def callers_of(folder: Path, top: Path, excludes: tuple[str, ...] = DEFAULT_EXCL
             text = peek_text(path)
             if text is None:
                 continue
-            for source in _SOURCE_RE.findall(text):
+            for source in _sources(text):
                 target = _real(path.parent / source)
                 edges.setdefault(target, set()).add(_real(path.parent))
     roots: set[Path] = set()
@@ -380,7 +386,7 @@ def called_folders(units: list[Unit]) -> set[Path]:
             text = peek_text(path)
             if text is None or "source" not in text:
                 continue
-            for source in _SOURCE_RE.findall(text):
+            for source in _sources(text):
                 target = _real(path.parent / source)
                 if target != unit.path:
                     called.add(target)

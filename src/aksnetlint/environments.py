@@ -93,10 +93,10 @@ def is_auto_var_file(path: Path) -> bool:
 
 def module_of_var_file(path: Path, stop: Path | None = None) -> Path | None:
     """The module a variable file belongs to: the nearest folder at or above it holding
-    `.tf` files (not above `stop`, the repository root, when given)."""
+    `.tf` or `.tf.json` files (not above `stop`, the repository root, when given)."""
     folder = path.resolve().parent
     for _ in range(MAX_MODULE_DEPTH):
-        if any(p.is_file() for p in folder.glob("*.tf")):
+        if any(p.is_file() for p in (*folder.glob("*.tf"), *folder.glob("*.tf.json"))):
             return folder
         if folder == stop or folder.parent == folder:
             return None

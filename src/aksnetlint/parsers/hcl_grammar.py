@@ -51,7 +51,7 @@ heredoc_endfor: DIRECTIVE_START STRIP_MARKER? ENDFOR STRIP_MARKER? RBRACE -> tem
 HEREDOC_CHARS.1: /(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^$%]|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+/
 """  # noqa: E501 - grammar lines
 
-START_SYMBOLS = ("start", "heredoc_body")
+START_SYMBOLS = ("start", "heredoc_body", "expression")  # expression: for `.tf.json`
 ALWAYS_LEXED = ("NL_OR_COMMENT",)  # lexed in every state; the driver drops or keeps them
 
 

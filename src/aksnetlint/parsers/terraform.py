@@ -187,7 +187,7 @@ class _Builder:
         self.text = ""
         self._lines = [0]
         self._depth = {}
-        _Builder._idle = self
+        type(self)._idle = self
 
     # -- positions ------------------------------------------------------------------------
     def line_of(self, offset: int) -> int:
@@ -499,12 +499,9 @@ class _Builder:
         if stop < len(tokens):
             directive = tokens[stop]
             assert isinstance(directive, _Directive)
-            raise self.fail(f"'%{{ {directive.kind} }}' without its opening directive",
-                            self._offset_of(directive.loc))
+            raise _error_at(f"'%{{ {directive.kind} }}' without its opening directive",
+                            directive.loc)
         return Template(tuple(_merge_text(parts)), loc)
-
-    def _offset_of(self, loc: Location) -> int:
-        return self._lines[loc.line - 1] + loc.column - 1
 
     def _assemble(self, tokens: list[TemplateItem], i: int, loc: Location,
                   until: tuple[str, ...]) -> tuple[list[str | Expr], int]:
@@ -525,16 +522,14 @@ class _Builder:
                         tokens[i].kind == "else":  # type: ignore[union-attr]
                     otherwise, i = self._assemble(tokens, i + 1, token.loc, ("endif",))
                 if i >= len(tokens):
-                    raise self.fail("'%{ if }' without '%{ endif }'",
-                                    self._offset_of(token.loc))
+                    raise _error_at("'%{ if }' without '%{ endif }'", token.loc)
                 assert token.expr is not None
                 parts.append(Conditional(token.expr, _string_template(then, token.loc),
                                          _string_template(otherwise, token.loc), token.loc))
             elif token.kind == "for":
                 body, i = self._assemble(tokens, i + 1, token.loc, ("endfor",))
                 if i >= len(tokens):
-                    raise self.fail("'%{ for }' without '%{ endfor }'",
-                                    self._offset_of(token.loc))
+                    raise _error_at("'%{ for }' without '%{ endfor }'", token.loc)
                 assert token.expr is not None
                 key_var = token.names[0] if len(token.names) == 2 else None
                 each = ForExpr(key_var, token.names[-1], token.expr,
@@ -544,6 +539,81 @@ class _Builder:
                 return parts, i  # a closing directive nobody opened: the caller reports it
             i += 1
         return parts, i
+
+
+class _MappedBuilder(_Builder):
+    """Builds from a string decoded out of a JSON file (`.tf.json`): offsets in the decoded
+    string are mapped back to where its characters are written in the file."""
+
+    _idle: _Builder | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._base = 0
+        self._offsets: list[int] | None = None
+
+    def start_mapped(self, path: str, text: str, file_lines: list[int], base: int,
+                     offsets: list[int] | None) -> None:
+        self.start(path, text)
+        self._lines = file_lines
+        self._base = base
+        self._offsets = offsets
+
+    def _map(self, offset: int) -> int:
+        offsets = self._offsets
+        if offsets is None:
+            return self._base + offset
+        return self._base + offsets[min(max(offset, 0), len(offsets) - 1)]
+
+    def loc(self, start: int, end: int) -> Location:
+        if start < 0:
+            return super().loc(start, end)
+        return super().loc(self._map(start), self._map(end))
+
+    def line_of(self, offset: int) -> int:
+        return super().line_of(self._map(offset))
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        return super()._line_col(self._map(offset))
+
+
+def parse_embedded(text: str, symbol: str, path: str, file_lines: list[int], base: int,
+                   offsets: list[int] | None, comments: list[tuple[int, str]]) -> Expr:
+    """Parse `text`, a string written in another file at offset `base` (`offsets[i]`: where
+    its character i is, relative to `base`; None when each is one character wide), as a
+    template (`symbol` "template": literal text with `${...}` and `%{...}`, as Terraform
+    reads a string in JSON syntax) or as an expression ("expression"). Locations point into
+    that file (`file_lines`: the offsets where its lines start); comments found go to
+    `comments` as (line, text)."""
+    from aksnetlint.parsers.hcl_grammar import tables
+    from aksnetlint.parsers.hcl_parse import HclSyntaxError, parse
+
+    builder = _MappedBuilder.get()
+    assert isinstance(builder, _MappedBuilder)
+    builder.start_mapped(path, text, file_lines, base, offsets)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if symbol == "template":
+            items = parse(tables(), text, "heredoc_body", 0, len(text), builder.ops,
+                          builder.comments)
+            result: Expr = builder.template(items, builder.loc(0, len(text)), heredoc=True,
+                                            flush=False)
+        else:
+            result = parse(tables(), text, "expression", 0, len(text), builder.ops,
+                           builder.comments)
+        comments.extend((builder.line_of(offset), note) for offset, note in builder.comments)
+    except HclSyntaxError as exc:
+        raise builder.error(exc) from None
+    finally:
+        if collecting:
+            gc.enable()
+        builder.finish()
+    return result
+
+
+def _error_at(message: str, loc: Location) -> ParseError:
+    return ParseError(message, loc.path, loc.line, loc.column)
 
 
 def _strip(children: list[Any], index: int) -> bool:
