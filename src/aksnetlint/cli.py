@@ -1,4 +1,4 @@
-"""Command line: `aksnetlint scan`, `aksnetlint rules`, `aksnetlint rule ID`.
+"""Command line: `aksnetlint scan`, `aksnetlint plan`, `aksnetlint rules`, `aksnetlint rule ID`.
 
 Exit codes: 0 no findings, 1 findings, 2 a usage, configuration or input error (a file that
 could not be scanned takes precedence over findings: the scan is incomplete).
@@ -266,6 +266,49 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     if failing and not exit_zero:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+@cli.command(name="plan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]),
+              default="text", show_default=True, help="Plan format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the plan to FILE (atomically) instead of standard output.")
+@click.option("--var-file", multiple=True, type=click.Path(path_type=Path, dir_okay=False,
+                                                            exists=True),
+              help="Terraform variable file, applied after terraform.tfvars and *.auto.tfvars.")
+@click.option("--param-file", multiple=True, type=click.Path(path_type=Path, dir_okay=False,
+                                                              exists=True),
+              help="ARM parameters file, applied after the template's own parameter files.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False,
+                                                          exists=True),
+              help="Configuration file (default: the nearest one above the scanned path).")
+@click.option("--root", "root_dir", type=click.Path(path_type=Path, file_okay=False,
+                                                    exists=True),
+              help="Paths relative to this folder (default: the git top level).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for large scans (default: one per CPU).")
+def plan_command(paths: tuple[Path, ...], fmt: str, output: Path | None,
+                 var_file: tuple[Path, ...], param_file: tuple[Path, ...],
+                 config_path: Path | None, root_dir: Path | None, jobs: int | None) -> None:
+    """Show the address plan and topology of PATHS, grouped by connected network."""
+    from aksnetlint.errors import AksnetlintError
+    from aksnetlint.plan.command import PlanRequest, run_plan
+
+    try:
+        outcome = run_plan(PlanRequest(paths, fmt, config_path, root_dir, var_file,
+                                       param_file, None, jobs))
+    except AksnetlintError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_ERROR)
+    for line in (*outcome.errors, *(f"note: {n}" for n in outcome.notes)):
+        click.echo(line, err=True)
+    try:
+        _write_output(outcome.text, output)
+    except OSError as exc:
+        click.echo(f"{output}: error: cannot write plan: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_ERROR if outcome.errors else EXIT_CLEAN)
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:

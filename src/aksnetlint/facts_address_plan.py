@@ -28,7 +28,7 @@ import ipaddress
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from aksnetlint import netmath
 from aksnetlint.model import (
@@ -218,6 +218,8 @@ class Links:
     hub_sites: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     # VNets with a link to something outside the scan or unknown, and what
     outside: dict[str, str] = field(default_factory=dict)
+    # peerings to a VNet named only by its id: (local VNet, the id, how)
+    external_peers: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def read_links(deployment: Deployment) -> Links:
@@ -230,6 +232,9 @@ def read_links(deployment: Deployment) -> Links:
         elif isinstance(local, VirtualNetwork) and remote is not None:
             links.outside.setdefault(local.key, f"peering '{_text(peering.name.value)}' "
                                      "leads outside the scan")
+            if isinstance(remote, str):
+                links.external_peers.append(
+                    (local.key, remote, f"peered through '{_text(peering.name.value)}'"))
     for gateway in deployment.gateways:
         if gateway.present is not True:
             continue
@@ -500,10 +505,12 @@ def subnet_prefix_for(addresses: int) -> int | None:
 
 
 def suggest_subnet(subnet: Subnet, demand: int, entries: list[PlanEntry],
-                   network: Network | None) -> Suggestion:
+                   network: Network | None, keys: tuple[str, str] | None = None
+                   ) -> Suggestion:
     """A subnet large enough for `demand`: the subnet enlarged in place when the space
     around it is free in its VNet, else a free block of the VNet, else a block free in the
-    whole connected network to add to the VNet's address space."""
+    whole connected network to add to the VNet's address space. `keys` are the subnet's and
+    its VNet's keys in `entries` (default: their model keys)."""
     prefix = subnet_prefix_for(demand)
     if prefix is None:
         return Suggestion(None, "")
@@ -515,9 +522,10 @@ def suggest_subnet(subnet: Subnet, demand: int, entries: list[PlanEntry],
     current = _parse(prefixes[0].value)
     if not isinstance(current, netmath.Range) or current.version != 4:
         return Suggestion(None, "")
-    spaces = [e.range for e in entries if e.role == "vnet" and e.owner_key == vnet.key]
+    subnet_key, vnet_key = keys or (subnet.key, vnet.key)
+    spaces = [e.range for e in entries if e.role == "vnet" and e.owner_key == vnet_key]
     others = [e.range for e in entries
-              if e.role == "subnet" and e.vnet_key == vnet.key and e.owner_key != subnet.key]
+              if e.role == "subnet" and e.vnet_key == vnet_key and e.owner_key != subnet_key]
     # service and pod CIDRs of the network's clusters: a subnet there would collide too
     others += [e.range for e in (network.entries if network is not None else ())
                if e.role in ("service", "pod")]
@@ -704,12 +712,6 @@ class _Context:
             if self.in_scope(other, sibling_role) and isinstance(other.range, Unresolved):
                 unknown = unknown or other.range
         return unknown if unknown is not None else ()
-
-
-def renamed(entry: PlanEntry, prefix: str) -> PlanEntry:
-    """The entry with its keys in a namespace (estate-wide plans join deployments)."""
-    return replace(entry, owner_key=f"{prefix}{entry.owner_key}",
-                   vnet_key=f"{prefix}{entry.vnet_key}" if entry.vnet_key else None)
 
 
 def _name(obj: object) -> str:

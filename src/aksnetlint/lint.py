@@ -72,6 +72,7 @@ class UnitOutcome:
     rules_run: bool = True  # False: loaded only, because another unit covers it
     # (root, format, variant) of each of its deployments
     deployed: list[tuple[str, str, str | None]] = field(default_factory=list)
+    models: list[Deployment] = field(default_factory=list)  # kept for `aksnetlint plan`
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class _Context:
     use_cache: bool
     cache_key: str
     on_premises: tuple[Field[str], ...] = ()
+    keep_models: bool = False  # outcomes carry their deployments (never cached)
 
 
 def _scan_unit(unit: Unit, context: _Context) -> UnitOutcome:
@@ -107,6 +109,8 @@ def _evaluate_unit(unit: Unit, context: _Context) -> UnitOutcome:
     loaded = LOADERS[unit.format](unit, context.load_options)
     outcome = _bare_outcome(loaded)
     outcome.findings = _apply_rules(loaded.deployments, context)
+    if context.keep_models:
+        outcome.models = loaded.deployments
     return outcome
 
 
@@ -187,6 +191,8 @@ def _scan_serially(units: list[Unit], context: _Context,
         if fresh is not None:
             if not covered:
                 outcome.findings = _apply_rules(fresh.deployments, context)
+                if context.keep_models:
+                    outcome.models = fresh.deployments
             outcome.rules_run = not covered
             if key is not None and not outcome.errors:
                 cache.store(key, _outcome_to_json(outcome), cache.dependencies(read))
@@ -383,7 +389,10 @@ def _stop_workers(pool: Any) -> None:
 
 
 def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
-         progress: Progress | None = None) -> LintResult:
+         progress: Progress | None = None, models: list[Deployment] | None = None
+         ) -> LintResult:
+    """The scan. With `models`, the deployments judged are appended to it (in the units'
+    order; the cache is not used, since it keeps findings, not models)."""
     from aksnetlint import suppress
     from aksnetlint.discover import relative
     from aksnetlint.rules import load_rules
@@ -409,10 +418,10 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
                                options.environments, allowed)
     context = _Context(tuple(active), load_options,
                        options.hybrid, options.show_unresolved, options.rule_options,
-                       options.cache,
+                       options.cache and models is None,
                        _context_key(active, options, search_roots, root, allowed)
                        if options.cache else "",
-                       options.on_premises)
+                       options.on_premises, keep_models=models is not None)
     outcomes = _run_units(units, context, options.jobs or (os.cpu_count() or 1), progress)
     # a folder another scanned module calls is part of that deployment, not a root of its
     # own: scanning it alone would judge its variables without the caller's values
@@ -434,6 +443,8 @@ def lint(paths: list[Path], options: Options, rules: list[Rule] | None = None,
                               relative(unit.path, root))
         collected.extend(kept)
         result.notes.extend(notes)
+        if models is not None:
+            models.extend(outcome.models)
     findings = [f for f in set(collected)
                 if not suppress.per_path_ignored(f, options.per_path_ignores, root)]
     scanned = {relative(path, root) for unit in found.units
