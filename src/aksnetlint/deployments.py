@@ -600,6 +600,13 @@ def _within_budget(load: Loader) -> Loader:
         from aksnetlint import budget
         from aksnetlint.sources import confine
 
+        if unit.format == "terraform":
+            # the HCL parser tables are built (or read from the user cache) once per
+            # process: not work this unit's input causes, so not charged to its CPU budget
+            # (a cold cache costs seconds, which lost the first deployment of a scan)
+            from aksnetlint.parsers.hcl_grammar import lark_parser
+
+            lark_parser()
         try:
             with budget.scope(), confine(options.allowed or (options.root,)):
                 return load(unit, options)
