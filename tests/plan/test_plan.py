@@ -354,3 +354,25 @@ def test_every_network_fixture_plans_in_every_format(tmp_path: Path) -> None:
         assert render(estate, fmt)
     for block in mermaid_blocks(render(estate, "markdown")):
         check_mermaid(block)
+
+
+def test_parameter_variants_are_networks_of_their_own(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    """One module deployed per environment: each environment's VNets are its own (named
+    with the environment), not merged across environments."""
+    shutil.copytree(REPO / "examples" / "terraform" / "landing-zone", tmp_path / "lz")
+    (tmp_path / "dev.tfvars").write_text('onprem_address_space = ["192.168.0.0/16"]\n')
+    (tmp_path / "prod.tfvars").write_text('onprem_address_space = ["172.20.0.0/14"]\n')
+    (tmp_path / ".aksnetlint.yaml").write_text(
+        "environments:\n  dev:\n    var_files: [dev.tfvars]\n    modules: [lz]\n"
+        "  prod:\n    var_files: [prod.tfvars]\n    modules: [lz]\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["plan", "lz", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    hubs = sorted(n["name"] for n in data["networks"] if n["name"].startswith("vnet-hub"))
+    assert hubs == ["vnet-hub-westeurope [dev]", "vnet-hub-westeurope [prod]"]
+    ranges = _by_id(data, "ranges")
+    onprem = sorted(ranges[r]["cidr"] for o in data["on_premises"] for r in o["ranges"])
+    assert onprem == ["172.20.0.0/14", "192.168.0.0/16"]

@@ -58,7 +58,9 @@ def run_plan(request: PlanRequest) -> PlanOutcome:
         excludes=DEFAULT_EXCLUDES + config.exclude, rule_options=config.rule_options,
         severity=config.severity, per_path_ignores=config.per_path_ignores,
         jobs=request.jobs, cache=False,
-        on_premises=ranges_relative_to(config.on_premises, root))
+        on_premises=ranges_relative_to(config.on_premises, root),
+        environments=config.environments,
+        named_files=request.var_files + request.param_files)
     estate, result = scan_plan(targets, options, rules)
     errors = tuple(str(replace(e, path=display_path(e.path, result.root)))
                    for e in result.errors)

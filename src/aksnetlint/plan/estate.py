@@ -118,6 +118,8 @@ class _Builder:
             proposals = {key: {"service": c.service_suggestion, "pod": c.pod_suggestion}
                          for key, c in plan.clusters.items()}
             self.parts.append(_Part(i, deployment, plan.links, plan.cluster_vnets, proposals))
+        roots = [d.root for d in deployments]
+        self.varied = {root for root in roots if roots.count(root) > 1}
         self.declared: dict[str, list[str]] = defaultdict(list)  # lower name -> VNet ids
         self.links = Links()
         self.entries: list[PlanEntry] = []
@@ -149,7 +151,7 @@ class _Builder:
         for part in self.parts:
             for vnet in part.deployment.vnets:
                 if _known_space(vnet):
-                    name = _vnet_name(vnet, part.deployment)
+                    name = _vnet_name(vnet, part.deployment, self.varied)
                     vid = self.ids.make("vnet", name)
                     part.ids[vnet.key] = vid
                     self.declared[name.lower()].append(vid)
@@ -160,7 +162,7 @@ class _Builder:
             for vnet in part.deployment.vnets:
                 if vnet.key in part.ids:
                     continue
-                name = _vnet_name(vnet, part.deployment)
+                name = _vnet_name(vnet, part.deployment, self.varied)
                 others = [v for v in self.declared.get(name.lower(), []) if v not in own]
                 if len(others) == 1:
                     part.ids[vnet.key] = others[0]
@@ -228,7 +230,7 @@ class _Builder:
         estate, ids = self.estate, self.ids
         for part in self.parts:
             deployment, vid = part.deployment, part.ids
-            suffix = f" [{deployment.variant}]" if deployment.variant else ""
+            suffix = variant_suffix(deployment, self.varied)
             for subnet in deployment.subnets:
                 parent = subnet.vnet.value
                 if isinstance(parent, VirtualNetwork) and parent.key in vid:
@@ -583,9 +585,17 @@ class _Builder:
                     pinned_on.findings.append(index)
 
 
-def _vnet_name(vnet: VirtualNetwork, deployment: Deployment) -> str:
+def variant_suffix(deployment: Deployment, varied: set[str]) -> str:
+    """` [prod]` for a deployment whose files are deployed with several parameter variants
+    (each variant is an estate of its own); nothing for files deployed one way."""
+    if deployment.variant and deployment.root in varied:
+        return f" [{deployment.variant}]"
+    return ""
+
+
+def _vnet_name(vnet: VirtualNetwork, deployment: Deployment, varied: set[str]) -> str:
     name = vnet.name.value if isinstance(vnet.name.value, str) else vnet.key
-    return f"{name} [{deployment.variant}]" if deployment.variant else name
+    return name + variant_suffix(deployment, varied)
 
 
 def _known_space(vnet: VirtualNetwork) -> bool:
