@@ -20,7 +20,8 @@ from conftest import REPO
 
 SCHEMA = REPO / "docs" / "plan.schema.json"
 EXAMPLE_VNETS = {"vnet-hub-westeurope", "vnet-aks-dev", "vnet-aks-prod", "vnet-aks-tools",
-                 "vnet-aks-analytics", "vnet-payments-prod", "vnet-aks-insights"}
+                 "vnet-aks-analytics", "vnet-payments-prod", "vnet-aks-insights",
+                 "aks-vnet-31415926", "vnet-reporting"}
 
 
 @pytest.fixture(scope="module")
@@ -50,27 +51,33 @@ def test_json_matches_its_schema(data: dict[str, Any]) -> None:
 
 def test_examples_networks(data: dict[str, Any]) -> None:
     """The hub and its spokes are one connected network: the Bicep payments spoke peers to
-    the hub by reference (an `existing` VNet), which is the Terraform hub."""
+    the hub by reference (an `existing` VNet), which is the Terraform hub; the deployed
+    state of the hub (examples/deployed, same name and address space) is the same VNet, and
+    brings the legacy cluster's VNet peered to it."""
     vnets = _by_id(data, "vnets")
     assert {v["name"] for v in vnets.values()} == EXAMPLE_VNETS
     assert all(v["in_scan"] for v in vnets.values())
     networks = [(n["name"], sorted(vnets[v]["name"] for v in n["vnets"]))
                 for n in data["networks"]]
     assert networks == [
-        ("vnet-hub-westeurope", ["vnet-aks-dev", "vnet-aks-prod", "vnet-hub-westeurope",
-                                 "vnet-payments-prod"]),
+        ("vnet-hub-westeurope", ["aks-vnet-31415926", "vnet-aks-dev", "vnet-aks-prod",
+                                 "vnet-hub-westeurope", "vnet-payments-prod"]),
         ("vnet-aks-analytics", ["vnet-aks-analytics"]),
         ("vnet-aks-insights", ["vnet-aks-insights"]),
         ("vnet-aks-tools", ["vnet-aks-tools"]),
+        ("vnet-reporting", ["vnet-reporting"]),
     ]
+    assert vnets["vnet:vnet-hub-westeurope"]["format"] == "terraform"  # at home in its template
     hub = data["networks"][0]
     assert hub["vnets"][0] == "vnet:vnet-hub-westeurope"  # the most connected VNet first
     assert sorted(hub["on_premises"]) == ["onprem:lgw-acquirer", "onprem:lgw-datacenter"]
     assert sorted((link["kind"], link["from"], link["to"]) for link in hub["links"]) == [
         ("IPsec", "vnet:vnet-hub-westeurope", "onprem:lgw-datacenter"),
         ("IPsec", "vnet:vnet-payments-prod", "onprem:lgw-acquirer"),
+        ("peering", "vnet:aks-vnet-31415926", "vnet:vnet-hub-westeurope"),
         ("peering", "vnet:vnet-aks-dev", "vnet:vnet-hub-westeurope"),
         ("peering", "vnet:vnet-aks-prod", "vnet:vnet-hub-westeurope"),
+        ("peering", "vnet:vnet-hub-westeurope", "vnet:aks-vnet-31415926"),
         ("peering", "vnet:vnet-payments-prod", "vnet:vnet-hub-westeurope"),
     ]
     insights = data["networks"][2]
@@ -85,6 +92,7 @@ def test_examples_every_range_sorted_by_address(data: dict[str, Any]) -> None:
     shown = [(ranges[r]["cidr"], ranges[r]["role"], ranges[r]["owner"]) for r in hub["ranges"]]
     assert shown == [
         ("10.0.0.0/16", "service", "cluster:aks-dev-westeurope"),
+        ("10.0.0.0/16", "service", "cluster:aks-legacy"),
         ("10.0.0.0/16", "vnet", "vnet:vnet-hub-westeurope"),
         ("10.0.1.0/28", "subnet", "subnet:vnet-hub-westeurope-snet-dns-inbound"),
         ("10.0.254.0/26", "subnet", "subnet:vnet-hub-westeurope-azurefirewallsubnet"),
@@ -97,6 +105,9 @@ def test_examples_every_range_sorted_by_address(data: dict[str, Any]) -> None:
         ("10.50.0.0/16", "vnet", "vnet:vnet-payments-prod"),
         ("10.50.0.0/22", "subnet", "subnet:vnet-payments-prod-snet-aks-nodes"),
         ("10.50.255.0/27", "subnet", "subnet:vnet-payments-prod-gatewaysubnet"),
+        ("10.224.0.0/12", "vnet", "vnet:aks-vnet-31415926"),
+        ("10.224.0.0/16", "subnet", "subnet:aks-vnet-31415926-aks-subnet"),
+        ("10.244.0.0/16", "pod", "cluster:aks-legacy"),
         ("172.16.0.0/16", "service", "cluster:aks-payments-prod"),
         ("172.16.0.0/16", "service", "cluster:aks-prod-westeurope"),
         ("192.168.0.0/16", "pod", "cluster:aks-payments-prod"),
@@ -117,6 +128,8 @@ def test_examples_overlaps(data: dict[str, Any]) -> None:
     assert pairs == {
         # the dev spoke's default service CIDR is the hub's address space
         ("range:aks-dev-westeurope-service", "range:vnet-hub-westeurope"),
+        # so does the legacy cluster's, found in the deployed state
+        ("range:aks-legacy-service", "range:vnet-hub-westeurope"),
         # the prod pod CIDR and the payments pod CIDR lie in the data centre behind the hub
         ("range:aks-prod-westeurope-pod", "range:lgw-datacenter"),
         ("range:aks-payments-prod-pod", "range:lgw-datacenter"),
@@ -157,8 +170,10 @@ def test_examples_free_space_capacity_and_suggestions(data: dict[str, Any]) -> N
         ("cluster:aks-prod-westeurope", "pod"): "172.18.0.0/17",
         ("cluster:aks-analytics", "service"): "172.16.0.0/17",
         ("cluster:aks-insights", "service"): "172.17.0.0/16",
+        # the legacy cluster (deployed state) after the templates' proposals
+        ("cluster:aks-legacy", "service"): "172.19.0.0/16",
         # the payments spoke's finding cannot see the hub; the plan can
-        ("cluster:aks-payments-prod", "pod"): "172.19.0.0/16",
+        ("cluster:aks-payments-prod", "pod"): "172.20.0.0/16",
     }
 
 
@@ -176,7 +191,7 @@ def test_findings_are_pinned(data: dict[str, Any]) -> None:
     assert ("AKS307", ("subnet:vnet-payments-prod-snet-aks-nodes",)) in pinned
     assert ("AKS302", ("subnet:vnet-aks-prod-snet-aks-batch",)) in pinned
     assert all(f["pinned_to"] for f in data["findings"])
-    assert len(data["findings"]) == 23
+    assert len(data["findings"]) == 30
     clusters = _by_id(data, "clusters")
     for index, finding in enumerate(data["findings"]):
         for target in finding["pinned_to"]:
@@ -193,13 +208,13 @@ def test_json_is_deterministic(data: dict[str, Any], tmp_path: Path) -> None:
 
 def test_text_plan(estate: Estate) -> None:
     text = render(estate, "text")
-    assert text.startswith("aksnetlint plan: 4 connected networks, 7 VNets, 6 clusters, "
-                           "4 on-premises ranges, 8 overlaps, 23 findings")
+    assert text.startswith("aksnetlint plan: 5 connected networks, 9 VNets, 8 clusters, "
+                           "4 on-premises ranges, 9 overlaps, 30 findings")
     hub = text.split("\n\nNetwork ")[1]
-    assert hub.startswith("vnet-hub-westeurope (4 VNets: vnet-hub-westeurope, ")
+    assert hub.startswith("vnet-hub-westeurope (5 VNets: vnet-hub-westeurope, ")
     rows = [line for line in hub.splitlines() if re.match(r"  [! ]  \d", line)]
     addresses = [row.split()[1 if row.startswith("  !") else 0] for row in rows]
-    assert addresses[:2] == ["10.0.0.0/16", "10.0.0.0/16"]
+    assert addresses[:3] == ["10.0.0.0/16", "10.0.0.0/16", "10.0.0.0/16"]
     assert any(row.startswith("  !") and "service CIDR (default)" in row and
                "overlaps 10.0.0.0/16 VNet vnet-hub-westeurope" in row for row in rows)
     assert "on-premises: local network gateway lgw-datacenter" in hub
@@ -241,7 +256,7 @@ def mermaid_blocks(markdown: str) -> list[str]:
 def test_markdown_plan(estate: Estate) -> None:
     markdown = render(estate, "markdown")
     blocks = mermaid_blocks(markdown)
-    assert len(blocks) == 4
+    assert len(blocks) == 5
     for block in blocks:
         check_mermaid(block)
     hub = blocks[0]
@@ -305,8 +320,8 @@ def test_html_plan_is_self_contained(estate: Estate) -> None:
     text = " ".join(parser.text)
     for name in EXAMPLE_VNETS:
         assert f"VNet {name}" in text
-    assert page.count('class="bar overlap"') == 11
-    assert page.count("<svg") == 8  # a topology and a chart per network
+    assert page.count('class="bar overlap"') == 12
+    assert page.count("<svg") == 10  # a topology and a chart per network
 
 
 def test_cli_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -67,6 +67,7 @@ from aksnetlint.values import Unresolved
 _GATEWAY_SUBNETS = {"gatewaysubnet"}
 _FIREWALL_SUBNETS = {"azurefirewallsubnet", "azurefirewallmanagementsubnet"}
 _VNET_ID_RE = re.compile(r"/virtualNetworks/([^/{}\[\]]+)", re.IGNORECASE)
+DEPLOYED = "azure-resources"  # the format of deployed state (az CLI, Resource Graph)
 _ID_SAFE = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -121,6 +122,8 @@ class _Builder:
         roots = [d.root for d in deployments]
         self.varied = {root for root in roots if roots.count(root) > 1}
         self.declared: dict[str, list[str]] = defaultdict(list)  # lower name -> VNet ids
+        self.subnet_ids: dict[tuple[str, str], str] = {}  # (VNet id, lower name) -> id
+        self.deployed_clusters: set[str] = set()
         self.links = Links()
         self.entries: list[PlanEntry] = []
         self.range_of: dict[int, str] = {}  # id(entry) -> estate range id
@@ -148,12 +151,24 @@ class _Builder:
         """Every VNet once: a VNet one deployment names and another declares (with a known
         address space) is the declared one."""
         estate = self.estate
-        for part in self.parts:
+        same: dict[tuple[str, tuple[str, ...]], str] = {}  # (name, address space) -> id
+        # templates first: a VNet is at home where it is written; deployed state (what
+        # Azure reports) of the same VNet joins it
+        for part in sorted(self.parts, key=lambda p: p.deployment.format == DEPLOYED):
+            own: set[str] = set()
             for vnet in part.deployment.vnets:
                 if _known_space(vnet):
                     name = _vnet_name(vnet, part.deployment, self.varied)
+                    key = (name.lower(), _space(vnet))
+                    if key in same and same[key] not in own and \
+                            part.deployment.format == DEPLOYED:
+                        # what Azure reports of a VNet a template declares (same name and
+                        # address space); two templates' VNets stay two VNets
+                        part.ids[vnet.key] = same[key]
+                        continue
                     vid = self.ids.make("vnet", name)
-                    part.ids[vnet.key] = vid
+                    part.ids[vnet.key] = same[key] = vid
+                    own.add(vid)
                     self.declared[name.lower()].append(vid)
                     estate.vnets[vid] = PlanVnet(vid, name, part.deployment.root,
                                                  part.deployment.format, vnet.decl)
@@ -235,8 +250,13 @@ class _Builder:
                 parent = subnet.vnet.value
                 if isinstance(parent, VirtualNetwork) and parent.key in vid:
                     vnet = estate.vnets[vid[parent.key]]
+                    known = self.subnet_ids.get((vnet.id, _name(subnet).lower()))
+                    if known is not None and known not in vid.values():
+                        vid[subnet.key] = known  # the same subnet, seen by another deployment
+                        continue
                     sid = ids.make("subnet", f"{vnet.name}/{_name(subnet)}")
                     vid[subnet.key] = sid
+                    self.subnet_ids[(vnet.id, _name(subnet).lower())] = sid
                     estate.subnets[sid] = PlanSubnet(sid, _name(subnet), vnet.id, [], [],
                                                      subnet.decl)
                     vnet.subnets.append(sid)
@@ -252,6 +272,8 @@ class _Builder:
                     elif key in vid:
                         vnets.append(vid[key])
                 mode = cluster_mode(cluster)
+                if deployment.format == DEPLOYED:
+                    self.deployed_clusters.add(cid)
                 estate.clusters[cid] = PlanCluster(
                     cid, _name(cluster) + suffix, list(dict.fromkeys(vnets)),
                     None if isinstance(mode, Unresolved) else mode, cluster.decl)
@@ -270,6 +292,8 @@ class _Builder:
                 owner = vid.get(entry.owner_key)
                 if owner is None or (entry.role == "vnet" and not self.declares(part, entry)):
                     continue  # a VNet reference merged into the VNet another declares
+                if entry.role == "subnet" and self.seen_prefix(owner, entry):
+                    continue  # another deployment's view of the same subnet and prefix
                 key = f"{part.index}|{entry.owner_key}" if entry.role == ONPREM else owner
                 vnet_key = vid.get(entry.vnet_key) if entry.vnet_key else None
                 self.add_range(replace(entry, owner_key=key, vnet_key=vnet_key), owner)
@@ -282,6 +306,11 @@ class _Builder:
             for configured in self.on_premises:
                 self.add_range(PlanEntry(ONPREM, configured, _parse(configured.value),
                                          "the configuration", CONFIG_KEY), oid)
+
+    def seen_prefix(self, subnet: str, entry: PlanEntry) -> bool:
+        cidr = str(entry.range.network) if isinstance(entry.range, netmath.Range) else None
+        return cidr is not None and any(self.estate.ranges[r].cidr == cidr
+                                        for r in self.estate.subnets[subnet].ranges)
 
     def declares(self, part: _Part, entry: PlanEntry) -> bool:
         """Whether this VNet entry is the VNet's own (not a reference to a VNet another
@@ -420,7 +449,9 @@ class _Builder:
                     if cluster.vnets and any(estate.ranges[r].overlaps
                                              for r in getattr(cluster, role)):
                         wanted.append((cluster, role, part.proposals[model.key][role]))
-        wanted.sort(key=lambda w: w[2] is None or w[2].block is None)
+        # the findings' proposals first, templates' before deployed state's
+        wanted.sort(key=lambda w: (w[2] is None or w[2].block is None,
+                                   w[0].id in self.deployed_clusters))
         for cluster, role, proposal in wanted:
             network = self.network(cluster.vnets)
             name = self.networks.get(cluster.vnets[0], cluster.vnets[0])
@@ -596,6 +627,18 @@ def variant_suffix(deployment: Deployment, varied: set[str]) -> str:
 def _vnet_name(vnet: VirtualNetwork, deployment: Deployment, varied: set[str]) -> str:
     name = vnet.name.value if isinstance(vnet.name.value, str) else vnet.key
     return name + variant_suffix(deployment, varied)
+
+
+def _space(vnet: VirtualNetwork) -> tuple[str, ...]:
+    """A VNet's address space as sorted networks (the identity of a declared VNet, with its
+    name)."""
+    space = vnet.address_space.value
+    found = []
+    for entry in space if isinstance(space, tuple) else ():
+        parsed = netmath.parse_range(str(entry.value))
+        found.append(str(parsed.network) if isinstance(parsed, netmath.Range)
+                     else str(entry.value))
+    return tuple(sorted(found))
 
 
 def _known_space(vnet: VirtualNetwork) -> bool:
