@@ -604,9 +604,9 @@ def _within_budget(load: Loader) -> Loader:
             # the HCL parser tables are built (or read from the user cache) once per
             # process: not work this unit's input causes, so not charged to its CPU budget
             # (a cold cache costs seconds, which lost the first deployment of a scan)
-            from aksnetlint.parsers.hcl_grammar import lark_parser
+            from aksnetlint.parsers.hcl_grammar import tables
 
-            lark_parser()
+            tables()
         try:
             with budget.scope(), confine(options.allowed or (options.root,)):
                 return load(unit, options)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
@@ -128,26 +129,42 @@ def topology_svg(estate: Estate, network: ConnectedNetwork) -> str:
         height = max(height, y)
         x += width + GAP_X
     edges = []
-    for link in network.links:
-        a, b = boxes.get(link.a), boxes.get(link.b)
+    drawn: dict[tuple[str, frozenset[str]], list[str]] = {}
+    for link in network.links:  # a peering written from both sides is one line
+        drawn.setdefault((link.kind, frozenset((link.a, link.b))), []).append(link.short)
+    degree: dict[str, int] = defaultdict(int)
+    for _kind, ends in drawn:
+        for end in ends:
+            degree[end] += 1
+    for (kind, ends), names in drawn.items():
+        a_id, b_id = sorted(ends, key=lambda e: (boxes[e].x, boxes[e].y) if e in boxes
+                            else (0.0, 0.0))
+        a, b = boxes.get(a_id), boxes.get(b_id)
         if a is None or b is None:
             continue
-        if a.x > b.x:
-            a, b = b, a
         (x1, y1), (x2, y2) = (a.right, b.left) if a.x != b.x else (a.right, b.right)
-        dash = ' stroke-dasharray="6 4"' if link.kind in ("IPsec", "VPN site") else ""
-        colour = "#546e7a" if link.kind in ("peering", "gateway connection") else "#8d6e63"
+        dash = ' stroke-dasharray="6 4"' if kind in ("IPsec", "VPN site") else ""
+        colour = "#546e7a" if kind in ("peering", "gateway connection") else "#8d6e63"
         if a.x == b.x:
             bend = x1 + 40
             path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2},{y2}"
         else:
             mid = (x1 + x2) / 2
             path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
-        edges.append(f'<g class="link"><title>{_e(link.label)}</title><path d="{path}" '
+        # the label sits at the end with fewer lines (the spoke, the on-premises site),
+        # so the labels of lines fanning out of a hub do not pile up
+        if degree[a_id] <= degree[b_id]:
+            lx, ly, anchor = x1 + 6, y1 - 6, "start"
+        else:
+            lx, ly, anchor = x2 - 6, y2 - 6, "end"
+        text = _short(" / ".join(dict.fromkeys(names)), 34)
+        title = "; ".join(link.label for link in network.links
+                          if link.kind == kind and {link.a, link.b} == set(ends))
+        edges.append(f'<g class="link"><title>{_e(title)}</title><path d="{path}" '
                      f'fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
-                     f'<text x="{(x1 + x2) / 2}" y="{(y1 + y2) / 2 - 6}" text-anchor="middle" '
-                     f'fill="{colour}" font-size="10" stroke="#fff" stroke-width="3" '
-                     f'paint-order="stroke">{_e(_short(link.short, 28))}</text></g>')
+                     f'<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{colour}" '
+                     f'font-size="10" stroke="#fff" stroke-width="3" paint-order="stroke">'
+                     f"{_e(text)}</text></g>")
     total = max(x - GAP_X + 20, 400.0)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="topology" '
             f'viewBox="0 0 {total:.0f} {height:.0f}" width="{total:.0f}" '

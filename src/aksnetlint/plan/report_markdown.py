@@ -72,10 +72,15 @@ def mermaid(estate: Estate, network: ConnectedNetwork) -> str:
         source = estate.onprem[oid]
         ranges = ", ".join(estate.ranges[r].cidr or "?" for r in source.ranges)
         lines.append(f"  {node_id(oid)}[/{label('on-premises: ' + source.name, ranges)}/]")
-    for link in network.links:
-        text = link.short.replace('"', "#quot;")
-        lines.append(f'  {node_id(link.a)} {LINK_STYLES.get(link.kind, "---")}|"{text}"| '
-                     f"{node_id(link.b)}")
+    drawn: dict[tuple[str, frozenset[str]], list[tuple[str, str, str]]] = {}
+    for link in network.links:  # a peering written from both sides is one line
+        drawn.setdefault((link.kind, frozenset((link.a, link.b))), []).append(
+            (link.a, link.b, link.short))
+    for (kind, _ends), links in drawn.items():
+        a, b = links[0][0], links[0][1]
+        text = " / ".join(dict.fromkeys(short for _a, _b, short in links)).replace(
+            '"', "#quot;")
+        lines.append(f'  {node_id(a)} {LINK_STYLES.get(kind, "---")}|"{text}"| {node_id(b)}')
     lines.append("  classDef overlap stroke:#c62828,stroke-width:3px,color:#b71c1c")
     if marked:
         lines.append(f"  class {','.join(node_id(m) for m in sorted(marked))} overlap")
