@@ -51,6 +51,9 @@ class StubScope:
                             "name": "v/a"}, HERE)
         return None
 
+    def reference(self, key: str, full: bool) -> Sourced | None:
+        return None
+
     def user_function(self, name: str) -> UserFunction | None:
         return None
 

@@ -31,12 +31,14 @@ from aksnetlint.resolve.arm_expressions import (
     Deployment,
     ExpressionError,
     Frame,
+    RuntimeObject,
     UserFunction,
     evaluate,
     is_expression,
     literal_text,
     lookup_key,
     parse_expression,
+    runtime_view,
 )
 from aksnetlint.resolve.arm_functions import (
     FUNCTIONS,
@@ -47,10 +49,10 @@ from aksnetlint.resolve.arm_functions import (
     provider_path,
 )
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
-from aksnetlint.values import Location, Sourced, Unresolved
+from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
-__all__ = ["MAX_COPIES", "arm_resource_key", "find_parameter_files", "resolve_arm",
-           "resolve_document"]
+__all__ = ["MAX_COPIES", "ArmModule", "arm_resource_key", "find_parameter_files",
+           "resolve_arm", "resolve_document"]
 
 MAX_COPIES = 800
 """Azure's limit on the instances of one copy loop."""
@@ -128,6 +130,68 @@ def resolve_document(document: ArmDocument, parameter_documents: Sequence[ArmDoc
     return resolution
 
 
+class _AllUnknown(dict[str, Sourced]):
+    """Parameter values of a deployment whose whole parameter object is unknown: every
+    parameter gets `unknown`."""
+
+    def __init__(self, unknown: Sourced) -> None:
+        super().__init__()
+        self.unknown = unknown
+
+    def get(self, key: str, default: Sourced | None = None  # type: ignore[override]
+            ) -> Sourced | None:
+        return self.unknown
+
+
+class ArmModule:
+    """An ARM template used as a module of a Bicep file (`module m './main.json'`), as the
+    Bicep compiler deploys it: a nested deployment with inner scope. It is resolved with
+    the values the caller passes (`supplied`, by parameter name; `unknown` for all of them
+    when the caller's `params` object is unknown), at the caller's `deployment`; its
+    resources go into `resolution`, and its outputs are evaluated on demand."""
+
+    def __init__(self, document: ArmDocument, supplied: Mapping[str, Sourced] | Sourced,
+                 deployment: Deployment, disk_path: Path, resolution: Resolution,
+                 depth: int) -> None:
+        self.document = document
+        self.resolver = _Resolver(resolution)
+        if isinstance(supplied, Sourced):
+            values: dict[str, Sourced] = _AllUnknown(supplied)
+        else:
+            values = {name.lower(): value for name, value in supplied.items()}
+        self.depth = depth
+        self.state = self.resolver.template_state(document, document.template_path,
+                                                  deployment, values, disk_path) \
+            if document.kind == "template" else None
+
+    def emit(self, present: bool | None = True) -> None:
+        """Add the module's resources (and those of its nested deployments); `present` is
+        whether the module is deployed (None: its condition is unknown)."""
+        if self.state is not None and present is not False:
+            self.resolver.deployed = present
+            self.resolver.resources_of(self.state, _Scope(self.state), None, self.depth)
+
+    def output_names(self) -> list[str]:
+        return list(self.state.section("outputs")) if self.state is not None else []
+
+    def output(self, name: str) -> Sourced | None:
+        """The value of output `name` (case-insensitive), None when there is none."""
+        state = self.state
+        if state is None:
+            return None
+        outputs = state.section("outputs")
+        key = lookup_key(outputs, name)
+        if key is None:
+            return None
+        found = state.values.get(f"o:{key.lower()}")
+        if found is None:
+            found = self.resolver.output_value(state.document, (*state.path, "outputs", key),
+                                               outputs[key], _Scope(state))
+            state.values[f"o:{key.lower()}"] = found
+        return found
+
+
+
 def _deployment_scope(template: Any) -> str:
     schema = template.get("$schema") if isinstance(template, dict) else None
     if isinstance(schema, str):
@@ -192,6 +256,10 @@ class _TemplateState:
     symbols: dict[str, str] = field(default_factory=dict)
     values: dict[str, Sourced] = field(default_factory=dict)
     in_progress: set[str] = field(default_factory=set)
+    # nested deployments by resource key (see `_Resolver.deployment_index`)
+    deployments: dict[str, tuple[JsonPath, dict[str, Any]]] | None = None
+    # declared resources by resource key (see `_Resolver.resource_index`)
+    declared: dict[str, tuple[JsonPath, dict[str, Any], _Parent | None]] | None = None
 
     def section(self, name: str) -> dict[str, Any]:
         found = self.data.get(name)
@@ -296,6 +364,30 @@ class _Scope:
     def user_function(self, name: str) -> UserFunction | None:
         return self.state.functions.get(name.lower())
 
+    def reference(self, key: str, full: bool) -> Sourced | None:
+        state = self.state
+        resolver = state.resolver
+        entry = resolver.deployment_index(state).get(key)
+        if entry is not None:
+            outputs = self._memo(f"d:{key}", key.rsplit("/", 1)[-1], 0,
+                                 lambda: resolver.deployment_reference(state, key, *entry))
+            if not full:
+                return outputs
+            return Sourced(RuntimeObject({"properties": outputs},
+                                         lambda path: ResourceRef(key, path), ()), outputs.loc)
+        declared = resolver.resource_index(state).get(key)
+        if declared is None:
+            return None
+        view = self._memo(f"s:{key}", key.rsplit("/", 1)[-1], 0,
+                          lambda: resolver.declared_state(state, key, *declared))
+        if full or not isinstance(view.data, dict) or view.data.get("existing") is not None:
+            return view if full else None
+        properties = view.data.get("properties")
+        if properties is not None and isinstance(properties.data, RuntimeObject):
+            return properties
+        return Sourced(RuntimeObject({}, lambda path: ResourceRef(key, path),
+                                     ("properties",)), view.loc)
+
 
 # ---------------------------------------------------------------------------------------
 # The resolver
@@ -315,14 +407,26 @@ class _Resolver:
         self._reported: set[tuple[str | None, int | None, int | None, str]] = set()
         self._linked: list[Path] = []
         self._fallback_addresses: dict[str, int] = {}
+        # presence of the deployment being resolved: the resources of a nested deployment
+        # whose condition is unknown may not be deployed either
+        self.deployed: bool | None = True
+        # the declarations being resolved that may not be deployed (see `error`)
+        self.uncertain: list[Location] = []
 
     # -- errors and notes -----------------------------------------------------------------
 
     def error(self, error: AksnetlintError) -> None:
+        """Report a template error once; inside a resource that may not be deployed (its
+        condition is unknown) it is a note: the template is wrong only if it is."""
         key = (error.path, error.line, error.column, error.message)
-        if key not in self._reported:
-            self._reported.add(key)
-            self.resolution.errors.append(error)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        if self.uncertain and conditional_error(error, self.uncertain[-1]):
+            self.note(f"{error.path}:{error.line}:{error.column}: {error.message} (only if "
+                      "deployed: whether it is deployed is known only at deployment)")
+            return
+        self.resolution.errors.append(error)
 
     def input_error(self, document: ArmDocument, path: JsonPath, message: str) -> None:
         loc = document.locate(path)
@@ -528,6 +632,21 @@ class _Resolver:
         present = self.presence(document, path, raw, scope, parent, count_known)
         if present is False:
             return
+        if self.deployed is None:
+            present = None
+        if present is None:
+            self.uncertain.append(document.locate(path))
+        try:
+            self._instance(state, scope, path, raw, symbolic, parent, depth, position,
+                           present)
+        finally:
+            if present is None:
+                self.uncertain.pop()
+
+    def _instance(self, state: _TemplateState, scope: _Scope, path: JsonPath,
+                  raw: dict[str, Any], symbolic: bool, parent: _Parent | None, depth: int,
+                  position: int | None, present: bool | None) -> None:
+        document = state.document
         rtype = self.full_type(document, path, raw, scope, parent)
         if rtype is None:
             return
@@ -715,11 +834,209 @@ class _Resolver:
         return Sourced({"id": Sourced(resource_id, loc), "name": name,
                         "type": Sourced(rtype, loc), "apiVersion": api}, loc)
 
+    # -- outputs -------------------------------------------------------------------------
+
+    def output_value(self, document: ArmDocument, path: JsonPath, raw: Any,
+                     scope: _Scope) -> Sourced:
+        """The value of the output declared at `path`: `value` (or `copy`), null when its
+        `condition` is false."""
+        loc = document.locate(path)
+        if not isinstance(raw, dict):
+            self.input_error(document, path, "an output must be an object")
+            return Sourced(Unresolved("invalid output", loc), loc)
+        if "condition" in raw:
+            condition = self.value(document, (*path, "condition"), raw["condition"],
+                                   scope).data
+            if condition is False:
+                return Sourced(None, loc)  # an output whose condition is false is absent
+            if condition is not True:
+                return Sourced(Unresolved(f"output {path[-1]!r} has an unknown condition",
+                                          loc), loc)
+        if isinstance(raw.get("copy"), dict):
+            return self.copy_loop(document, (*path, "copy"), raw["copy"], scope)
+        if "value" not in raw:
+            self.input_error(document, path, "an output needs a 'value'")
+            return Sourced(Unresolved("output without a value", loc), loc)
+        return self.value(document, (*path, "value"), raw["value"], scope)
+
+    def deployment_index(self, state: _TemplateState) -> dict[str, tuple[JsonPath,
+                                                                          dict[str, Any]]]:
+        """The nested deployments a template declares (not in a copy loop), by resource
+        key (`microsoft.resources/deployments/<name>`), for `reference()`."""
+        if state.deployments is not None:
+            return state.deployments
+        state.deployments = {}
+        path: JsonPath = (*state.path, "resources")
+        raw = _at(state.document.data, path)
+        entries = raw.items() if isinstance(raw, dict) else enumerate(raw) \
+            if isinstance(raw, list) else ()
+        for step, item in entries:
+            if not isinstance(item, dict) or "copy" in item or "name" not in item:
+                continue
+            written = item.get("type")
+            if not isinstance(written, str) or written.strip().lower() != DEPLOYMENTS_TYPE:
+                continue
+            entry_path: JsonPath = (*path, step)
+            name = self.value(state.document, (*entry_path, "name"), item["name"],
+                              _Scope(state)).data
+            if isinstance(name, str) and name and "/" not in name:
+                state.deployments[f"{DEPLOYMENTS_TYPE}/{name.lower()}"] = (entry_path, item)
+        return state.deployments
+
+    def resource_index(self, state: _TemplateState
+                       ) -> dict[str, tuple[JsonPath, dict[str, Any], _Parent | None]]:
+        """The resources a template declares (not in a copy loop, not extension resources,
+        child resources included), by resource key, for `reference()`."""
+        if state.declared is None:
+            state.declared = {}
+            self._index_resources(state, (*state.path, "resources"), None, state.declared)
+        return state.declared
+
+    def _index_resources(self, state: _TemplateState, path: JsonPath, parent: _Parent | None,
+                         found: dict[str, tuple[JsonPath, dict[str, Any], _Parent | None]]
+                         ) -> None:
+        document = state.document
+        raw = _at(document.data, path)
+        entries = raw.items() if isinstance(raw, dict) and parent is None else \
+            enumerate(raw) if isinstance(raw, list) else ()
+        scope = _Scope(state)
+        for step, item in entries:
+            if not isinstance(item, dict) or "copy" in item or "scope" in item \
+                    or "name" not in item or _extension_resource(item):
+                continue
+            entry_path: JsonPath = (*path, step)
+            rtype = self.full_type(document, entry_path, item, scope, parent)
+            if rtype is None:
+                continue
+            name = self.full_name(document, entry_path, item, scope, parent)
+            if not isinstance(name.data, str):
+                continue
+            names = [part for part in name.data.split("/") if part]
+            key = arm_resource_key(f"/providers/{provider_path(rtype, names)}") \
+                if len(names) == rtype.count("/") else None
+            if key is not None:
+                found.setdefault(key, (entry_path, item, parent))
+            if isinstance(item.get("resources"), list):
+                self._index_resources(state, (*entry_path, "resources"),
+                                      _Parent(rtype, name, None), found)
+
+    def declared_state(self, state: _TemplateState, key: str, path: JsonPath,
+                       raw: dict[str, Any], parent: _Parent | None) -> Sourced:
+        """A declared resource as `reference(id, api, 'Full')` reads it before deployment:
+        its body as written, and for the rest a reference to the resource (as Bicep reads
+        `vnet.properties.subnets[0].id`); an `existing` resource is all runtime state."""
+        document = state.document
+        scope = _Scope(state)
+        loc = document.locate(path)
+
+        def runtime(step: str) -> ResourceRef:
+            return ResourceRef(key, step)
+
+        if raw.get("existing") is True:
+            return Sourced(RuntimeObject({"existing": Sourced(True, loc)}, runtime, ()), loc)
+        rtype = self.full_type(document, path, raw, scope, parent) or ""
+        name = self.full_name(document, path, raw, scope, parent)
+        body = self.body(document, path, raw, scope, rtype)
+        resource_id = self.resource_id(document, path, rtype, name, body, scope)
+        return runtime_view(body, (), runtime, resource_id)
+
+    def deployment_reference(self, state: _TemplateState, key: str, path: JsonPath,
+                             raw: dict[str, Any]) -> Sourced:
+        """`reference()` of a nested deployment: its outputs evaluated (inline templates,
+        inner or outer scope, and linked templates on disk); every other property, and the
+        outputs of a template that cannot be read, are runtime state."""
+        document = state.document
+        loc = document.locate(path)
+
+        def runtime(step: str) -> ResourceRef:
+            return ResourceRef(key, f"properties.{step}")
+
+        outputs: dict[str, Sourced] = {}
+        found = self._nested_outputs(state, path, raw)
+        if found is None:
+            return Sourced(RuntimeObject({}, runtime, ()), loc)
+        outputs_document, outputs_path, outputs_raw, outputs_scope = found
+        linked = outputs_document is not document and outputs_scope.state.disk_path
+        if linked:
+            self._linked.append(linked)
+        try:
+            for name, declaration in outputs_raw.items():
+                output_path = (*outputs_path, name)
+                value = self.output_value(outputs_document, output_path, declaration,
+                                          outputs_scope)
+                kind = declaration.get("type") if isinstance(declaration, dict) else None
+                where = outputs_document.locate(output_path)
+                outputs[name] = Sourced(RuntimeObject(
+                    {"type": Sourced(kind, where), "value": value}, runtime,
+                    ("outputs", name)), where)
+        finally:
+            if linked:
+                self._linked.pop()
+        return Sourced(RuntimeObject({"outputs": Sourced(RuntimeObject(
+            outputs, runtime, ("outputs",)), loc)}, runtime, ()), loc)
+
+    def _nested_outputs(self, state: _TemplateState, path: JsonPath, raw: dict[str, Any]
+                        ) -> tuple[ArmDocument, JsonPath, dict[str, Any], _Scope] | None:
+        """Where a nested deployment's outputs are declared and the scope they see."""
+        properties = raw.get("properties")
+        if not isinstance(properties, dict):
+            return None
+        scope = _Scope(state)
+        properties_path = (*path, "properties")
+        placement: dict[str, Sourced] = {
+            key: self.value(state.document, (*path, key), raw[key], scope)
+            for key in ("resourceGroup", "subscriptionId") if key in raw}
+        deployment = _inner_deployment(Sourced(placement), scope.deployment())
+        template = properties.get("template")
+        if isinstance(template, dict):
+            template_path = (*properties_path, "template")
+            outputs = template.get("outputs")
+            if not isinstance(outputs, dict):
+                return None
+            options = properties.get("expressionEvaluationOptions")
+            if not (isinstance(options, dict)
+                    and str(options.get("scope", "")).lower() == "inner"):
+                return state.document, (*template_path, "outputs"), outputs, scope
+            supplied = self.deployment_parameters(state.document, properties_path,
+                                                  properties, scope)
+            nested = self.template_state(state.document, template_path, deployment,
+                                         supplied, state.disk_path)
+            if nested is None:
+                return None
+            return state.document, (*template_path, "outputs"), outputs, _Scope(nested)
+        link = properties.get("templateLink")
+        if not isinstance(link, dict) or "relativePath" not in link:
+            return None
+        linked = self.linked_document(state, scope, (*properties_path, "templateLink"), link)
+        if linked is None:
+            return None
+        document, disk_path = linked
+        outputs = document.template.get("outputs") \
+            if isinstance(document.template, dict) else None
+        if not isinstance(outputs, dict):
+            return None
+        supplied = self.deployment_parameters(state.document, properties_path, properties,
+                                              scope)
+        nested = self.template_state(document, document.template_path, deployment,
+                                     supplied, disk_path)
+        if nested is None:
+            return None
+        return document, (*document.template_path, "outputs"), outputs, _Scope(nested)
+
     # -- nested and linked deployments --------------------------------------------------------
 
     def nested_deployment(self, state: _TemplateState, scope: _Scope, path: JsonPath,
                           raw: dict[str, Any], body: Sourced, present: bool | None,
                           depth: int) -> None:
+        outer = self.deployed
+        self.deployed = None if present is None else outer
+        try:
+            self._nested_deployment(state, scope, path, raw, body, depth)
+        finally:
+            self.deployed = outer
+
+    def _nested_deployment(self, state: _TemplateState, scope: _Scope, path: JsonPath,
+                           raw: dict[str, Any], body: Sourced, depth: int) -> None:
         properties = raw.get("properties")
         if not isinstance(properties, dict):
             return
@@ -783,41 +1100,12 @@ class _Resolver:
     def linked_template(self, state: _TemplateState, scope: _Scope, path: JsonPath,
                         properties: dict[str, Any], link: dict[str, Any],
                         deployment: Deployment, depth: int) -> None:
-        document = state.document
-        link_path = (*path, "templateLink")
-        relative = self.value(document, (*link_path, "relativePath"),
-                              link["relativePath"], scope).data \
-            if "relativePath" in link else None
-        if not isinstance(relative, str) or state.disk_path is None:
-            self.note(f"{document.locate(link_path)}: linked template is not on disk "
-                      "(only templateLink.relativePath is followed); its resources are "
-                      "unknown")
+        linked = self.linked_document(state, scope, (*path, "templateLink"), link)
+        if linked is None:
             return
-        disk_path = (state.disk_path.parent / relative).resolve()
-        rel = posixpath.normpath(posixpath.join(posixpath.dirname(document.path), relative))
-        if disk_path in self._linked:
-            self.note(f"{document.locate(link_path)}: linked template {rel} links back to "
-                      "itself; not followed again")
-            return
-        try:
-            data = sources.read_bytes(disk_path, rel)
-            budget.charge(len(data) // 64, document.locate(link_path), "linked template")
-            linked = parse_bytes(data, rel)
-        except sources.OutsideTree:
-            self.note(f"{document.locate(link_path)}: linked template {sources.escape(rel)} "
-                      "is outside the scanned tree; not read, its resources are unknown")
-            return
-        except ParseError as exc:
-            if not disk_path.exists():
-                self.note(f"{document.locate(link_path)}: linked template {rel} not found")
-                return
-            self.error(exc)
-            return
-        if linked.kind != "template":
-            self.note(f"{document.locate(link_path)}: {rel} is not an ARM template")
-            return
-        supplied = self.deployment_parameters(document, path, properties, scope)
-        nested = self.template_state(linked, linked.template_path, deployment, supplied,
+        document, disk_path = linked
+        supplied = self.deployment_parameters(state.document, path, properties, scope)
+        nested = self.template_state(document, document.template_path, deployment, supplied,
                                      disk_path)
         if nested is not None:
             self._linked.append(disk_path)
@@ -826,9 +1114,60 @@ class _Resolver:
             finally:
                 self._linked.pop()
 
+    def linked_document(self, state: _TemplateState, scope: _Scope, link_path: JsonPath,
+                        link: dict[str, Any]) -> tuple[ArmDocument, Path] | None:
+        """The template a `templateLink.relativePath` names, read from disk (inside the
+        scanned tree), with its path; None (and a note) when it cannot be followed."""
+        document = state.document
+        relative = self.value(document, (*link_path, "relativePath"),
+                              link["relativePath"], scope).data \
+            if "relativePath" in link else None
+        if not isinstance(relative, str) or state.disk_path is None:
+            self.note(f"{document.locate(link_path)}: linked template is not on disk "
+                      "(only templateLink.relativePath is followed); its resources are "
+                      "unknown")
+            return None
+        disk_path = (state.disk_path.parent / relative).resolve()
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(document.path), relative))
+        if disk_path in self._linked:
+            self.note(f"{document.locate(link_path)}: linked template {rel} links back to "
+                      "itself; not followed again")
+            return None
+        try:
+            data = sources.read_bytes(disk_path, rel)
+            budget.charge(len(data) // 64, document.locate(link_path), "linked template")
+            linked = parse_bytes(data, rel)
+        except sources.OutsideTree:
+            self.note(f"{document.locate(link_path)}: linked template {sources.escape(rel)} "
+                      "is outside the scanned tree; not read, its resources are unknown")
+            return None
+        except ParseError as exc:
+            if not disk_path.exists():
+                self.note(f"{document.locate(link_path)}: linked template {rel} not found")
+                return None
+            self.error(exc)
+            return None
+        if linked.kind != "template":
+            self.note(f"{document.locate(link_path)}: {rel} is not an ARM template")
+            return None
+        return linked, disk_path
+
 
 # ---------------------------------------------------------------------------------------
 # Small helpers
+
+def conditional_error(error: AksnetlintError, declaration: Location) -> bool:
+    """Whether a template error lies inside `declaration` (a resource that may not be
+    deployed). Bicep shares it."""
+    if error.path != declaration.path or error.line is None:
+        return False
+    start = (error.line, error.column or 1)
+    if start < (declaration.line, declaration.column):
+        return False
+    if declaration.end_line is None or declaration.end_column is None:
+        return error.line == declaration.line
+    return start < (declaration.end_line, declaration.end_column)
+
 
 def _at(data: Any, path: JsonPath) -> Any:
     node = data

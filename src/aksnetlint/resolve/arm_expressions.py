@@ -277,6 +277,12 @@ class Scope(Protocol):
     def resource_info(self, symbol: str) -> Sourced | None:
         """`{id, name, type, apiVersion}` of a symbolic-name resource, if declared."""
 
+    def reference(self, key: str, full: bool) -> Sourced | None:
+        """What `reference()` (`full`: with `'Full'`) of a resource this template declares
+        (`key`, as `arm_resource_key` gives it) reads before deployment: what it declares
+        (a nested deployment: its outputs), the rest runtime state (`RuntimeObject`); None
+        when the template declares no such resource."""
+
     def user_function(self, name: str) -> UserFunction | None:
         """A user-defined function (`namespace.member`, lower-cased)."""
 
@@ -399,6 +405,9 @@ class _FunctionScope:
     def resource_info(self, symbol: str) -> Sourced | None:
         return None
 
+    def reference(self, key: str, full: bool) -> Sourced | None:
+        return None
+
     def user_function(self, name: str) -> UserFunction | None:
         return self._outer.user_function(name)
 
@@ -415,6 +424,100 @@ def lookup_key(mapping: Mapping[str, object], name: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------
+# The state of a resource as a value: declared (or computed) parts, runtime for the rest
+
+Runtime = Callable[[str], "Unresolved | ResourceRef"]
+"""What Azure assigns at a property path of a resource (`properties.subnets[2].id`)."""
+
+
+def path_text(path: tuple[str | int, ...]) -> str:
+    """`('properties', 'subnets', 0, 'id')` as `properties.subnets[0].id`."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return text.lstrip(".")
+
+
+class RuntimeObject(dict[str, Sourced]):
+    """An object of a declared resource's state (`vnet.properties`, `vnet.properties.
+    subnets[0]`) once it is a value: the declared properties, and for any other property
+    what Azure assigns at deployment (a read-only `provisioningState`, an `id`), never
+    "property does not exist" (the compiled template reads it with `reference()`)."""
+
+    __slots__ = ("runtime", "path")
+
+    def __init__(self, items: dict[str, Sourced], runtime: Runtime,
+                 path: tuple[str | int, ...]) -> None:
+        super().__init__(items)
+        self.runtime = runtime
+        self.path = path
+
+    def missing(self, step: str | int) -> Unresolved | ResourceRef:
+        return self.runtime(path_text((*self.path, step)))
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Sourced]]]:
+        return dict, (dict(self),)
+
+
+class RuntimeList(list[Sourced]):
+    """An array of a declared resource's state: an index past the declared items is what
+    Azure has at deployment (subnets declared elsewhere), not an error."""
+
+    __slots__ = ("runtime", "path")
+
+    def __init__(self, items: list[Sourced], runtime: Runtime,
+                 path: tuple[str | int, ...]) -> None:
+        super().__init__(items)
+        self.runtime = runtime
+        self.path = path
+
+    def missing(self, step: str | int) -> Unresolved | ResourceRef:
+        return self.runtime(path_text((*self.path, step)))
+
+    def __reduce__(self) -> tuple[type, tuple[list[Sourced]]]:
+        return list, (list(self),)
+
+
+def inline_child(path: tuple[str | int, ...]) -> bool:
+    """Whether `path` designates a child resource declared inline in its parent's body
+    (`properties.subnets[0]`)."""
+    return len(path) == 3 and path[0] == "properties" and isinstance(path[2], int)
+
+
+def inline_child_id(resource_id: str | Unresolved, path: tuple[str | int, ...],
+                    data: dict[str, Sourced], runtime: Runtime,
+                    loc: Location | None) -> Sourced:
+    """The ID of the child declared inline at `path` of the resource `resource_id`
+    (`vnet/subnets/aks` for `properties.subnets[0]` named `aks`)."""
+    name = data.get("name")
+    if isinstance(resource_id, Unresolved):
+        return Sourced(resource_id, loc)
+    if name is None or not isinstance(name.data, str):
+        return Sourced(runtime(path_text((*path, "id"))), loc)
+    return Sourced(f"{resource_id}/{path[1]}/{name.data}", loc)
+
+
+def runtime_view(value: Sourced, path: tuple[str | int, ...], runtime: Runtime,
+                 resource_id: str | Unresolved) -> Sourced:
+    """A declared value of a resource (at `path` of its body) as the resource's state
+    reads it: the declared parts, and for the rest what Azure assigns (`RuntimeObject`,
+    `RuntimeList`); inline children get their `id`."""
+    data = value.data
+    if isinstance(data, dict):
+        items = {key: runtime_view(item, (*path, key), runtime, resource_id)
+                 for key, item in data.items()}
+        if inline_child(path) and not any(key.lower() == "id" for key in items):
+            items["id"] = inline_child_id(resource_id, path, data, runtime, value.loc)
+        return Sourced(RuntimeObject(items, runtime, path), value.loc, value.at)
+    if isinstance(data, list):
+        return Sourced(RuntimeList([runtime_view(item, (*path, position), runtime,
+                                                 resource_id)
+                                    for position, item in enumerate(data)], runtime, path),
+                       value.loc, value.at)
+    return value
+
+
 def member(target: Sourced, name: str, offset: int, frame: Frame) -> Sourced:
     """`target.name`: the property's own Sourced value (its location kept)."""
     data = target.data
@@ -426,6 +529,8 @@ def member(target: Sourced, name: str, offset: int, frame: Frame) -> Sourced:
     if isinstance(data, dict):
         key = lookup_key(data, name)
         if key is None:
+            if isinstance(data, RuntimeObject):
+                return Sourced(data.missing(name), frame.loc)
             raise ExpressionError(f"property {name!r} does not exist", offset)
         return data[key]
     raise ExpressionError(f"cannot read property {name!r} of {type_name(data)}", offset)
@@ -443,6 +548,8 @@ def index(target: Sourced, position: Sourced, offset: int, frame: Frame) -> Sour
         return Sourced(extend_ref(data, f"[{key}]"), frame.loc)
     if isinstance(data, list) and isinstance(key, int) and not isinstance(key, bool):
         if not 0 <= key < len(data):
+            if isinstance(data, RuntimeList) and key >= 0:
+                return Sourced(data.missing(key), frame.loc)
             raise ExpressionError(f"index {key} is outside the array (length "
                                   f"{len(data)})", offset)
         return data[key]

@@ -40,6 +40,8 @@ from aksnetlint.resolve.arm_expressions import (
     Frame,
     FunctionImpl,
     Node,
+    RuntimeList,
+    RuntimeObject,
     StringLiteral,
     evaluate,
     lookup_key,
@@ -834,11 +836,12 @@ def _try_get(args: list[Sourced], call: Call, frame: Frame) -> object:
         elif isinstance(data, dict) and isinstance(step, str):
             key = lookup_key(data, step)
             if key is None:
-                return None
+                return data.missing(step) if isinstance(data, RuntimeObject) else None
             current = data[key]
         elif isinstance(data, list) and _is_int(step):
             if not 0 <= step < len(data):
-                return None
+                return data.missing(step) if isinstance(data, RuntimeList) and step >= 0 \
+                    else None
             current = data[step]
         elif isinstance(step, str) or _is_int(step):
             return None  # a key of a string, a number or an array: nothing there
@@ -1396,9 +1399,20 @@ def _reference(args: list[Sourced], call: Call, frame: Frame) -> object:
         resource_id = info.data.get("id") if info and isinstance(info.data, dict) else None
         if resource_id is not None and isinstance(resource_id.data, str):
             key = arm_resource_key(resource_id.data)
+    if key is None and "/" not in target:
+        # `reference('name')`: a nested deployment of this template by its name
+        named = f"{_DEPLOYMENTS_KEY}{target.lower()}"
+        if frame.scope.reference(named, full) is not None:
+            key = named
     if key is None:
         return Unresolved(f"reference({target!r}) is the state of a resource at deployment")
-    return ResourceRef(key, attribute)
+    # a resource this template declares: what it declares is known (a nested deployment's
+    # outputs are known before the resources that read them are deployed)
+    found = frame.scope.reference(key, full)
+    return found if found is not None else ResourceRef(key, attribute)
+
+
+_DEPLOYMENTS_KEY = "microsoft.resources/deployments/"
 
 
 def arm_resource_key(resource_id: str) -> str | None:

@@ -46,15 +46,25 @@ from typing import Protocol, TypeVar
 from aksnetlint.errors import EvaluationError, ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.parsers.arm import parse as parse_json
+from aksnetlint.parsers.arm import parse_bytes
 from aksnetlint.parsers.bicep import parse_bicep, parse_bicepparam
 from aksnetlint.resolve.arm import (
     MAX_COPIES,
     MAX_NESTED_DEPLOYMENTS,
+    ArmModule,
+    conditional_error,
     deployment_prefix,
     extension_api_version,
     extension_name,
 )
-from aksnetlint.resolve.arm_expressions import Deployment
+from aksnetlint.resolve.arm_expressions import (
+    Deployment,
+    RuntimeObject,
+    inline_child,
+    inline_child_id,
+    path_text,
+    runtime_view,
+)
 from aksnetlint.resolve.arm_functions import (
     UNKNOWN_SUBSCRIPTION,
     arm_resource_key,
@@ -69,16 +79,13 @@ from aksnetlint.resolve.bicep_eval import (
     Failure,
     Function,
     Handle,
-    RuntimeList,
-    RuntimeObject,
     loop_env,
-    path_text,
     placed,
 )
 from aksnetlint.resolve.bicep_eval import index as index_value
 from aksnetlint.resolve.bicep_eval import member as member_value
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
-from aksnetlint.sources import OutsideTree, read_text
+from aksnetlint.sources import OutsideTree, read_bytes, read_text
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved
 
 T = TypeVar("T")
@@ -189,14 +196,16 @@ def bicepparam_target(path: Path, tree: ast.BicepParamFile | ast.BicepFile | Non
 
 
 def local_modules(path: Path, rel: str) -> list[Path]:
-    """The local `.bicep` files a file uses as modules (resolved paths, existing or not).
-    A scanner should not scan those as roots of their own: alone, their parameters have
-    no caller's values. `ParseError` when the file does not parse."""
+    """The local `.bicep` files (and ARM `.json` templates) a file uses as modules
+    (resolved paths, existing or not). A scanner should not scan those as roots of their
+    own: alone, their parameters have no caller's values. `ParseError` when the file does
+    not parse."""
     tree = load_bicep(path, rel)
     if not isinstance(tree, ast.BicepFile):
         return []
     return [(path.parent / module.source).resolve() for module in tree.modules
-            if module.source_kind == "local" and module.source.lower().endswith(".bicep")]
+            if module.source_kind == "local"
+            and module.source.lower().endswith((".bicep", ".json", ".jsonc"))]
 
 
 def is_compiled_bicep(data: object) -> bool:
@@ -269,6 +278,10 @@ class _Supplied(Protocol):
     def names(self) -> list[str]:
         """Every parameter name a value is given for."""
 
+    def arm_values(self) -> dict[str, Sourced] | Sourced:
+        """The values by name for an ARM template, or one unknown value for every
+        parameter."""
+
 
 class _Values:
     def __init__(self, values: dict[str, Sourced]) -> None:
@@ -284,6 +297,9 @@ class _Values:
     def names(self) -> list[str]:
         return list(self._values)
 
+    def arm_values(self) -> dict[str, Sourced] | Sourced:
+        return dict(self._values)
+
 
 class _UnknownValues:
     """Every parameter of a module whose `params` object is unknown."""
@@ -297,6 +313,9 @@ class _UnknownValues:
     def names(self) -> list[str]:
         return []
 
+    def arm_values(self) -> dict[str, Sourced] | Sourced:
+        return self._unknown
+
 
 class _Run:
     def __init__(self, root: Path) -> None:
@@ -307,16 +326,25 @@ class _Run:
         self._reported: set[tuple[str | None, int | None, int | None, str]] = set()
         self._fallback: dict[str, int] = {}
         self._budget_reported = False
+        # declarations being emitted that may not be deployed (see `error`)
+        self.uncertain: list[Location] = []
 
     # -- reporting ----------------------------------------------------------------------
 
     def error(self, message: str, loc: Location | None) -> None:
+        """Report a template error once; inside a resource that may not be deployed (its
+        condition is unknown) it is a note, as in `resolve.arm`."""
         error = EvaluationError(message, loc.path if loc else None,
                                 loc.line if loc else None, loc.column if loc else None)
         key = (error.path, error.line, error.column, message)
-        if key not in self._reported:
-            self._reported.add(key)
-            self.resolution.errors.append(error)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        if self.uncertain and conditional_error(error, self.uncertain[-1]):
+            self.note(f"{error.path}:{error.line}:{error.column}: {message} (only if "
+                      "deployed: whether it is deployed is known only at deployment)")
+            return
+        self.resolution.errors.append(error)
 
     def fail(self, failure: Failure) -> None:
         if isinstance(failure, BudgetExceeded):
@@ -341,11 +369,14 @@ class _Run:
             self.note(exc.message)
             return None
         except ParseError as exc:
-            key = (exc.path, exc.line, exc.column, exc.message)
-            if key not in self._reported:
-                self._reported.add(key)
-                self.resolution.errors.append(exc)
+            self.parse_error(exc)
             return None
+
+    def parse_error(self, exc: ParseError) -> None:
+        key = (exc.path, exc.line, exc.column, exc.message)
+        if key not in self._reported:
+            self._reported.add(key)
+            self.resolution.errors.append(exc)
 
     def parameter_values(self, param_file: Path, bicep_path: Path) -> _Supplied:
         rel = self.rel(param_file)
@@ -425,10 +456,21 @@ class _Run:
                     module = instance.module_scope()
                     if isinstance(module, _FileScope):
                         self.emit(module)
+                    elif isinstance(module, ArmModule):
+                        module.emit(instance.present)
 
     def emit_resource(self, instance: _Instance) -> None:
         if instance.present is False:
             return
+        if instance.present is None:
+            self.uncertain.append(instance.decl.loc)
+        try:
+            self._emit_resource(instance)
+        finally:
+            if instance.present is None:
+                self.uncertain.pop()
+
+    def _emit_resource(self, instance: _Instance) -> None:
         if len(self.resolution.resources) >= MAX_RESOURCES:
             self.note(f"more than {MAX_RESOURCES:,} resources; the rest are not resolved")
             return
@@ -768,6 +810,34 @@ class _FileScope:
                           deployment or self._deployment, supplied or _Values({}), chain,
                           present)
 
+    def open_template(self, written: ast.String, deployment: Deployment,
+                      supplied: _Supplied) -> ArmModule | Unresolved:
+        """An ARM JSON template used as a module (`module m './main.json'`), deployed as the
+        compiled Bicep deploys it: a nested deployment with the caller's values."""
+        source = written.value or ""
+        path = (self.path.parent / source).resolve()
+        depth = len(self.chain) + 1
+        if depth > MAX_MODULE_DEPTH:
+            self.run.error(f"modules nest deeper than {MAX_MODULE_DEPTH} levels", written.loc)
+            return Unresolved("modules nest too deeply", written.loc)
+        rel = self.run.rel(path)
+        try:
+            document = parse_bytes(read_bytes(path, rel), rel)
+        except OutsideTree as exc:
+            self.run.note(f"{written.loc}: {exc.message}")
+            return Unresolved(f"module {source!r} is outside the scanned tree", written.loc)
+        except ParseError as exc:
+            if not path.is_file():
+                self.run.error(f"module {source!r} not found", written.loc)
+                return Unresolved(f"module {source!r} not found", written.loc)
+            self.run.parse_error(exc)
+            return Unresolved(f"module {source!r} does not parse", written.loc)
+        if document.kind != "template":
+            self.run.error(f"module {source!r} is not an ARM template", written.loc)
+            return Unresolved(f"module {source!r} is not an ARM template", written.loc)
+        return ArmModule(document, supplied.arm_values(), deployment, path,
+                         self.run.resolution, depth)
+
     # -- resources and modules -------------------------------------------------------------
 
     def instances(self, decl: ast.Resource | ast.Module, parent: _Instance | None,
@@ -846,7 +916,7 @@ class _Instance:
     position: int | None
     present: bool | None
     _handle: Handle | None = field(default=None)
-    _module: _FileScope | Unresolved | None = field(default=None)
+    _module: _FileScope | ArmModule | Unresolved | None = field(default=None)
 
     def handle(self) -> Handle:
         if self._handle is None:
@@ -1082,29 +1152,13 @@ class _Instance:
 
     def runtime_view(self, value: Sourced, path: tuple[str | int, ...]) -> Sourced:
         """A declared value of this resource at `path` as a value that reads what is not
-        declared as runtime state (see `RuntimeObject`); inline children get their `id`."""
-        data = value.data
-        if isinstance(data, dict):
-            items = {key: self.runtime_view(item, (*path, key)) for key, item in data.items()}
-            if _inline_child(path) and not any(key.lower() == "id" for key in items):
-                items["id"] = self.child_id(path, data, value.loc)
-            return Sourced(RuntimeObject(items, self.runtime, path), value.loc, value.at)
-        if isinstance(data, list):
-            return Sourced(RuntimeList([self.runtime_view(item, (*path, position))
-                                        for position, item in enumerate(data)],
-                                       self.runtime, path), value.loc, value.at)
-        return value
+        declared as runtime state (see `arm_expressions.runtime_view`)."""
+        return runtime_view(value, path, self.runtime, self.resource_id())
 
     def child_id(self, path: tuple[str | int, ...], data: dict[str, Sourced],
                  loc: Location | None) -> Sourced:
         """The ID of the child declared inline at `path` (`properties.subnets[0]`)."""
-        parent_id = self.resource_id()
-        name = data.get("name")
-        if isinstance(parent_id, Unresolved):
-            return Sourced(parent_id, loc)
-        if name is None or not isinstance(name.data, str):
-            return Sourced(self.runtime(path_text((*path, "id"))), loc)
-        return Sourced(f"{parent_id}/{path[1]}/{name.data}", loc)
+        return inline_child_id(self.resource_id(), path, data, self.runtime, loc)
 
     def runtime(self, name: str) -> Unresolved | ResourceRef:
         """A property of the resource that Azure sets at deployment. For a resource this
@@ -1151,14 +1205,17 @@ class _Instance:
 
     # -- modules ----------------------------------------------------------------------------
 
-    def module_scope(self) -> _FileScope | Unresolved:
+    def module_scope(self) -> _FileScope | ArmModule | Unresolved:
         if self._module is None:
             self._module = self._module_scope()
         return self._module
 
-    def _module_scope(self) -> _FileScope | Unresolved:
+    def _module_scope(self) -> _FileScope | ArmModule | Unresolved:
         decl = self.decl
         assert isinstance(decl, ast.Module)
+        if decl.source_kind == "local" and decl.source.lower().endswith((".json", ".jsonc")):
+            return self.scope.open_template(decl.path, self.module_deployment(),
+                                            self.module_params())
         return self.scope.open(decl.path, "module", self.module_deployment(),
                                 self.module_params(), self.present)
 
@@ -1206,20 +1263,27 @@ class _Instance:
         if self.present is False:
             return Sourced(Unresolved(f"module {self.decl.name!r} is not deployed (its "
                                       "condition is false)"), loc)
-        output = module.output(name)
-        if output is None:
+        if isinstance(module, ArmModule):
+            value = module.output(name)
+        else:
+            output = module.output(name)
+            value = module.output_value(output) if output is not None else None
+        if value is None:
             if safe:
                 return Sourced(None, loc)
             raise Failure(f"module {self.decl.name!r} has no output {name!r}", loc)
-        return module.output_value(output)
+        return value
 
     def module_outputs(self, loc: Location) -> Sourced:
         module = self.module_scope()
         if isinstance(module, Unresolved):
             return Sourced(module, loc)
-        outputs = module.tree.outputs if isinstance(module.tree, ast.BicepFile) else ()
-        return Sourced({o.name: self.module_output(o.name, loc, False) for o in outputs},
-                       loc)
+        if isinstance(module, ArmModule):
+            names = module.output_names()
+        else:
+            names = [o.name for o in module.tree.outputs] \
+                if isinstance(module.tree, ast.BicepFile) else []
+        return Sourced({name: self.module_output(name, loc, False) for name in names}, loc)
 
 
 def _namespaced(rtype: str) -> bool:
@@ -1417,7 +1481,7 @@ class _Declared(Handle):
             (k for k in data if k.lower() == name.lower()), None)
         if key is not None:
             return _declared(self.instance, data[key], (*self.path, key))
-        if name.lower() == "id" and _inline_child(self.path):
+        if name.lower() == "id" and inline_child(self.path):
             return self.instance.child_id(self.path, data, loc)
         return Sourced(self.instance.runtime(path_text((*self.path, name))), loc)
 
@@ -1437,11 +1501,6 @@ class _Declared(Handle):
     def length(self) -> int | None:
         data = self.declared.data
         return len(data) if isinstance(data, list) else None
-
-
-def _inline_child(path: tuple[str | int, ...]) -> bool:
-    """Whether `path` designates a child resource declared inline (`properties.subnets[0]`)."""
-    return len(path) == 3 and path[0] == "properties" and isinstance(path[2], int)
 
 
 def _declared(instance: _Instance, value: Sourced,
@@ -1469,4 +1528,8 @@ class _ParamFileValues:
         own = [d.name for d in self.scope.declared.values() if isinstance(d, ast.Param)]
         inherited = self.base.names() if self.base is not None else []
         return own + [name for name in inherited if name not in own]
+
+    def arm_values(self) -> dict[str, Sourced] | Sourced:
+        values = {name: self.get(name) for name in self.names()}
+        return {name: value for name, value in values.items() if value is not None}
 

@@ -162,6 +162,7 @@ def module_closure(path: Path, root: Path) -> set[Path]:
         for module in modules:
             if module not in found and module.is_file():
                 found.add(module)
-                stack.append(module)
+                if module.suffix.lower() == ".bicep":  # an ARM template uses no modules
+                    stack.append(module)
     found.discard(path.resolve())
     return found

@@ -37,7 +37,14 @@ from aksnetlint.errors import ParseError
 from aksnetlint.parsers import bicep_ast as ast
 from aksnetlint.parsers.arm import loads
 from aksnetlint.resolve import arm_expressions as arm
-from aksnetlint.resolve.arm_expressions import Deployment, ExpressionError, Frame, UserFunction
+from aksnetlint.resolve.arm_expressions import (
+    Deployment,
+    ExpressionError,
+    Frame,
+    RuntimeList,
+    RuntimeObject,
+    UserFunction,
+)
 from aksnetlint.resolve.arm_functions import FUNCTIONS, display, equal, unknown_of
 from aksnetlint.sources import escape, inside, read_bytes, read_text
 from aksnetlint.values import Location, ResourceRef, Sourced, Unresolved, find_unresolved
@@ -562,58 +569,6 @@ def loop_env(env: Env, loop: ast.For, item: Sourced, position: Sourced) -> dict[
 # ---------------------------------------------------------------------------------------
 # The state of a declared resource as a value
 
-Runtime = Callable[[str], "Unresolved | ResourceRef"]
-"""What Azure assigns at a property path of a resource (`properties.subnets[2].id`)."""
-
-
-def path_text(path: tuple[str | int, ...]) -> str:
-    """`('properties', 'subnets', 0, 'id')` as `properties.subnets[0].id`."""
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else f".{step}"
-    return text.lstrip(".")
-
-
-class RuntimeObject(dict[str, Sourced]):
-    """An object of a declared resource's state (`vnet.properties`, `vnet.properties.
-    subnets[0]`) once it is a value: the declared properties, and for any other property
-    what Azure assigns at deployment (a read-only `provisioningState`, an `id`), never
-    "property does not exist" (the compiled template reads it with `reference()`)."""
-
-    __slots__ = ("runtime", "path")
-
-    def __init__(self, items: dict[str, Sourced], runtime: Runtime,
-                 path: tuple[str | int, ...]) -> None:
-        super().__init__(items)
-        self.runtime = runtime
-        self.path = path
-
-    def missing(self, step: str | int) -> Unresolved | ResourceRef:
-        return self.runtime(path_text((*self.path, step)))
-
-    def __reduce__(self) -> tuple[type, tuple[dict[str, Sourced]]]:
-        return dict, (dict(self),)
-
-
-class RuntimeList(list[Sourced]):
-    """An array of a declared resource's state: an index past the declared items is what
-    Azure has at deployment (subnets declared elsewhere), not an error."""
-
-    __slots__ = ("runtime", "path")
-
-    def __init__(self, items: list[Sourced], runtime: Runtime,
-                 path: tuple[str | int, ...]) -> None:
-        super().__init__(items)
-        self.runtime = runtime
-        self.path = path
-
-    def missing(self, step: str | int) -> Unresolved | ResourceRef:
-        return self.runtime(path_text((*self.path, step)))
-
-    def __reduce__(self) -> tuple[type, tuple[list[Sourced]]]:
-        return list, (list(self),)
-
-
 # ---------------------------------------------------------------------------------------
 # Member access, indexing and operators on plain values
 
@@ -771,7 +726,10 @@ def _nameof(evaluator: Evaluator, expr: ast.Call, env: Env) -> Sourced:
         return Sourced(arg.name, expr.loc)
     if isinstance(arg, ast.PropertyAccess | ast.ResourceAccess):
         return Sourced(arg.name.value, expr.loc)
-    raise Failure("nameof() expects a symbol or a property access", arg.loc)
+    if isinstance(arg, ast.Index) and isinstance(arg.index, ast.String) \
+            and arg.index.value is not None:
+        return Sourced(arg.index.value, expr.loc)  # `nameof(config['server-name'])`
+    raise Failure("nameof() expects a symbol, a property access or a string index", arg.loc)
 
 
 @_native("readEnvironmentVariable", "getSecret", "externalInput", "deployer")
@@ -944,6 +902,9 @@ class _ArmScope:
         return self._symbols.deployment()
 
     def resource_info(self, symbol: str) -> Sourced | None:
+        return None
+
+    def reference(self, key: str, full: bool) -> Sourced | None:
         return None
 
     def user_function(self, name: str) -> UserFunction | None:
