@@ -124,3 +124,31 @@ def test_errors_in_a_resource_that_may_not_be_deployed_are_notes() -> None:
     assert resolution.errors[0].line == text.splitlines().index(
         next(line for line in text.splitlines() if "[1]" in line)) + 1
     assert any("only if deployed" in note for note in resolution.notes)
+
+
+def test_reference_of_a_declared_resource_reads_what_it_declares() -> None:
+    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01",
+            "name": "spoke",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]},
+                           "subnets": [{"name": "aks",
+                                        "properties": {"addressPrefix": "10.1.0.0/22"}}]}}
+    reference = "reference(resourceId('Microsoft.Network/virtualNetworks', 'spoke'), " \
+                "'2023-04-01')"
+    text = template([vnet, cluster(
+        subnet=f"[first({reference}.subnets).id]",
+        prefix=f"[{reference}.addressSpace.addressPrefixes[0]]",
+        full="[reference(resourceId('Microsoft.Network/virtualNetworks', 'spoke'), "
+             "'2023-04-01', 'Full').properties.subnets[0].name]",
+        state=f"[{reference}.provisioningState]",
+        beyond=f"[{reference}.subnets[3].id]",
+        tried=f"[tryGet({reference}, 'resourceGuid')]")])
+    resolution = resolve(text)
+    assert not resolution.errors, resolution.errors
+    tags = prop(only(resolution, CLUSTER), "tags").data
+    assert isinstance(tags, dict)
+    assert tags["subnet"].data == f"{VNET_ID}/subnets/aks"
+    assert tags["prefix"].data == "10.1.0.0/16"
+    assert tags["full"].data == "aks"
+    for key in ("state", "beyond", "tried"):
+        assert isinstance(tags[key].data, ResourceRef), key
+    assert tags["state"].data.attribute == "properties.provisioningState"

@@ -912,7 +912,7 @@ class _Resolver:
             if not isinstance(name.data, str):
                 continue
             names = [part for part in name.data.split("/") if part]
-            key = arm_resource_key(f"/providers/{provider_path(rtype, names)}") \
+            key = arm_resource_key(f"/{provider_path(rtype, names)}") \
                 if len(names) == rtype.count("/") else None
             if key is not None:
                 found.setdefault(key, (entry_path, item, parent))
