@@ -107,6 +107,8 @@ def estates(json_files: Iterable[Path], given: Iterable[Path],
         if path.parent not in groups or path not in groups[path.parent]:
             continue
         for sibling in sorted(path.parent.iterdir()):
+            if sibling.is_symlink() and sibling.resolve().parent != path.parent:
+                continue  # a link out of the folder is not followed
             if sibling.name.endswith(_JSON_SUFFIXES) and sibling.is_file() and \
                     not any(fnmatch.fnmatch(sibling.name, p) for p in excludes) and \
                     sibling.resolve() not in groups[path.parent] and \

@@ -276,3 +276,12 @@ def test_every_deployed_finding_names_a_resource_id(tmp_path: Path) -> None:
             if "/subscriptions/" not in finding.message:
                 unnamed.append(f"{rule}/{case.name}: {finding.message[:80]}")
     assert not unnamed
+
+
+def test_a_named_file_reads_no_sibling_that_links_out_of_its_folder(tmp_path: Path) -> None:
+    outside = _write(tmp_path / "elsewhere" / "secret.json", [sdk_vnet()])
+    folder = tmp_path / "estate"
+    aks = _write(folder / "aks.json", open_cluster())
+    (folder / "linked.json").symlink_to(outside)
+    (unit,) = discover([aks], tmp_path).units
+    assert unit.files == [aks.resolve()]
