@@ -100,12 +100,16 @@ _SCHEMAS: dict[str, tuple[dict[str, _How], str]] = {
               "provider": _Nested(1, "provider"), "locals": _Nested(0, "locals"),
               "terraform": _Nested(0, "terraform"), "moved": _Nested(0, "moved"),
               "import": _Nested(0, "import"), "removed": _Nested(0, "removed"),
-              "check": _Nested(1, "check")}, ""),
+              "check": _Nested(1, "check"), "action": _Nested(2, "action")}, ""),
     "resource": (_META, PROVIDER),
     "provider_block": ({"dynamic": _Nested(1, "dynamic")}, PROVIDER),
     "lifecycle": ({"ignore_changes": REFS, "replace_triggered_by": REFS,
                    "precondition": _Nested(0, "condition"),
-                   "postcondition": _Nested(0, "condition")}, EXPR),
+                   "postcondition": _Nested(0, "condition"),
+                   "action_trigger": _Nested(0, "action_trigger")}, EXPR),
+    "action_trigger": ({"events": REFS, "actions": REFS}, EXPR),
+    "action": ({"count": EXPR, "for_each": EXPR, "provider": REF,
+                "config": _Nested(0, "provider_block")}, EXPR),
     "condition": (_CONDITION, EXPR),
     "provisioner": ({"connection": _Nested(0, "connection"), "when": REF, "on_failure": REF},
                     EXPR),
@@ -308,7 +312,7 @@ class _Converter:
                 continue
             how = known.get(key, other)
             if schema == "root" and not isinstance(how, _Nested):
-                raise self.fail(f"unsupported block type {key!r}", key_offset)
+                continue  # a block type of a later Terraform: its labels are unknown here
             if how == PROVIDER:
                 nested = key not in MAP_ARGUMENTS and _holds_blocks(value)
                 how = _Nested(0, "provider_block") if nested else EXPR
