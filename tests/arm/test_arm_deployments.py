@@ -152,3 +152,21 @@ def test_reference_of_a_declared_resource_reads_what_it_declares() -> None:
     for key in ("state", "beyond", "tried"):
         assert isinstance(tags[key].data, ResourceRef), key
     assert tags["state"].data.attribute == "properties.provisioningState"
+
+
+def test_looking_up_resources_for_reference_reports_nothing_of_its_own() -> None:
+    """Finding the resource a `reference()` names evaluates every resource's name; a
+    resource that is not deployed (condition false) reports no error from that."""
+    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01",
+            "name": "spoke", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/8"]}}}
+    skipped = {"condition": "[not(equals(parameters('identityId'), null()))]",
+               "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
+               "apiVersion": "2023-01-31",
+               "name": "[last(split(parameters('identityId'), '/'))]"}
+    text = template([skipped, vnet, cluster(
+        prefix="[reference(resourceId('Microsoft.Network/virtualNetworks', 'spoke'))"
+               ".addressSpace.addressPrefixes[0]]")],
+        parameters={"identityId": {"type": "string", "nullable": True}})
+    resolution = resolve(text)
+    assert not resolution.errors, resolution.errors
+    assert prop(only(resolution, CLUSTER), "tags", "prefix").data == "10.0.0.0/8"

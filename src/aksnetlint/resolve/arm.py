@@ -332,7 +332,10 @@ class _Scope:
         loop = state.section("variables")["copy"][path[-1]]
         return state.resolver.copy_loop(state.document, path, loop, _Scope(state))
 
-    def _memo(self, key: str, name: str, offset: int, compute: Callable[[], Sourced]) -> Sourced:
+    def _memo(self, key: str, name: str, offset: int, compute: Callable[[], Sourced],
+              keep: bool = False) -> Sourced:
+        """A memoised value; computed while errors are not reported (`_Resolver.quiet`) it
+        is not kept (unless `keep`), so its errors are reported where it is used."""
         state = self.state
         found = state.values.get(key)
         if found is not None:
@@ -344,7 +347,8 @@ class _Scope:
             value: Sourced = compute()
         finally:
             state.in_progress.discard(key)
-        state.values[key] = value
+        if keep or not state.resolver.quiet:
+            state.values[key] = value
         return value
 
     def copy_index(self, loop: str | None) -> int | Unresolved | None:
@@ -379,7 +383,7 @@ class _Scope:
         if declared is None:
             return None
         view = self._memo(f"s:{key}", key.rsplit("/", 1)[-1], 0,
-                          lambda: resolver.declared_state(state, key, *declared))
+                          lambda: resolver.declared_state(state, key, *declared), keep=True)
         if full or not isinstance(view.data, dict) or view.data.get("existing") is not None:
             return view if full else None
         properties = view.data.get("properties")
@@ -412,12 +416,17 @@ class _Resolver:
         self.deployed: bool | None = True
         # the declarations being resolved that may not be deployed (see `error`)
         self.uncertain: list[Location] = []
+        # looking names up for `reference()`: what goes wrong is reported where the
+        # resource itself is resolved (if it is deployed at all), not here
+        self.quiet = 0
 
     # -- errors and notes -----------------------------------------------------------------
 
     def error(self, error: AksnetlintError) -> None:
         """Report a template error once; inside a resource that may not be deployed (its
         condition is unknown) it is a note: the template is wrong only if it is."""
+        if self.quiet:
+            return
         key = (error.path, error.line, error.column, error.message)
         if key in self._reported:
             return
@@ -433,6 +442,8 @@ class _Resolver:
         self.error(EvaluationError(message, loc.path, loc.line, loc.column))
 
     def note(self, message: str) -> None:
+        if self.quiet:
+            return
         if message not in self.resolution.notes:
             self.resolution.notes.append(message)
 
@@ -866,6 +877,15 @@ class _Resolver:
         if state.deployments is not None:
             return state.deployments
         state.deployments = {}
+        self.quiet += 1
+        try:
+            self._index_deployments(state, state.deployments)
+        finally:
+            self.quiet -= 1
+        return state.deployments
+
+    def _index_deployments(self, state: _TemplateState,
+                           found: dict[str, tuple[JsonPath, dict[str, Any]]]) -> None:
         path: JsonPath = (*state.path, "resources")
         raw = _at(state.document.data, path)
         entries = raw.items() if isinstance(raw, dict) else enumerate(raw) \
@@ -880,8 +900,7 @@ class _Resolver:
             name = self.value(state.document, (*entry_path, "name"), item["name"],
                               _Scope(state)).data
             if isinstance(name, str) and name and "/" not in name:
-                state.deployments[f"{DEPLOYMENTS_TYPE}/{name.lower()}"] = (entry_path, item)
-        return state.deployments
+                found[f"{DEPLOYMENTS_TYPE}/{name.lower()}"] = (entry_path, item)
 
     def resource_index(self, state: _TemplateState
                        ) -> dict[str, tuple[JsonPath, dict[str, Any], _Parent | None]]:
@@ -889,7 +908,12 @@ class _Resolver:
         child resources included), by resource key, for `reference()`."""
         if state.declared is None:
             state.declared = {}
-            self._index_resources(state, (*state.path, "resources"), None, state.declared)
+            self.quiet += 1
+            try:
+                self._index_resources(state, (*state.path, "resources"), None,
+                                      state.declared)
+            finally:
+                self.quiet -= 1
         return state.declared
 
     def _index_resources(self, state: _TemplateState, path: JsonPath, parent: _Parent | None,
@@ -934,10 +958,15 @@ class _Resolver:
 
         if raw.get("existing") is True:
             return Sourced(RuntimeObject({"existing": Sourced(True, loc)}, runtime, ()), loc)
-        rtype = self.full_type(document, path, raw, scope, parent) or ""
-        name = self.full_name(document, path, raw, scope, parent)
-        body = self.body(document, path, raw, scope, rtype)
-        resource_id = self.resource_id(document, path, rtype, name, body, scope)
+        # its errors are reported where the resource itself is resolved (if deployed)
+        self.quiet += 1
+        try:
+            rtype = self.full_type(document, path, raw, scope, parent) or ""
+            name = self.full_name(document, path, raw, scope, parent)
+            body = self.body(document, path, raw, scope, rtype)
+            resource_id = self.resource_id(document, path, rtype, name, body, scope)
+        finally:
+            self.quiet -= 1
         return runtime_view(body, (), runtime, resource_id)
 
     def deployment_reference(self, state: _TemplateState, key: str, path: JsonPath,

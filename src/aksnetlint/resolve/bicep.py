@@ -930,7 +930,20 @@ class _Instance:
 
     def memo(self, what: str, compute: Callable[[], Sourced],
              loc: Location | None = None) -> Sourced:
-        """A memoised value; a cycle is reported at `loc` (the referring expression)."""
+        """A memoised value; a cycle is reported at `loc` (the referring expression). What
+        goes wrong computing it for an instance that may not be deployed is a note, from
+        wherever it is first read (see `_Run.error`)."""
+        if self.present is None:
+            inner = compute
+            uncertain = self.scope.run.uncertain
+
+            def compute() -> Sourced:
+                uncertain.append(self.decl.loc)
+                try:
+                    return inner()
+                finally:
+                    uncertain.pop()
+
         return self.scope.memo((id(self), what), loc or self.decl.name_loc,
                                f"{self.decl.name!r} ({what})", compute)
 
