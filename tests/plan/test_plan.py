@@ -270,6 +270,8 @@ def test_markdown_plan(estate: Estate) -> None:
     assert "| ⚠ | `10.0.0.0/16` | 65,536 | cluster aks-dev-westeurope service CIDR (default) |" \
         in markdown
     assert "- vnet-aks-dev: `10.20.1.0/24`" in markdown
+    assert "| `192.168.0.0/16` | 65,536 | on-premises: local network gateway lgw-datacenter |" \
+        in markdown
 
 
 def test_mermaid_labels_cannot_break_the_diagram() -> None:
@@ -320,6 +322,12 @@ def test_html_plan_is_self_contained(estate: Estate) -> None:
     text = " ".join(parser.text)
     for name in EXAMPLE_VNETS:
         assert f"VNet {name}" in text
+    # the done-means of the plan, in this format too: the hub's on-premises range, the dev
+    # spoke's service CIDR on the hub (marked), the free space
+    assert "lgw-datacenter" in text and "192.168.0.0/16" in text
+    assert re.search(r'<tr class="overlap" data-range="range:aks-dev-westeurope-service">.*?'
+                     r"overlaps 10\.0\.0\.0/16 VNet vnet-hub-westeurope", page)
+    assert "<h3>Free space</h3>" in page and "10.20.1.0/24, 10.20.2.0/23" in page
     assert page.count('class="bar overlap"') == 12
     assert page.count("<svg") == 10  # a topology and a chart per network
 
