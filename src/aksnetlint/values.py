@@ -81,14 +81,22 @@ class Sourced:
 
 
 def to_plain(value: object) -> object:
-    """Strip `Sourced` wrappers recursively; `Unresolved` stays as it is."""
+    """Strip `Sourced` wrappers recursively; `Unresolved` stays as it is. A list or dict
+    of a kind that says its type (a Terraform set or map) keeps its kind."""
     if isinstance(value, Sourced):
         value = value.data
     if isinstance(value, list):
-        return [to_plain(v) for v in value]
+        return _same_kind(value, [to_plain(v) for v in value])
     if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
+        return _same_kind(value, {k: to_plain(v) for k, v in value.items()})
     return value
+
+
+def _same_kind(original: object, items: object) -> object:
+    """`items` in a collection of the same kind as `original` (a list or dict subclass
+    that defines `retyped`), else as they are."""
+    retyped = getattr(original, "retyped", None)
+    return retyped(items) if retyped is not None else items
 
 
 def sourced(value: object, loc: Location | None) -> Sourced:
@@ -96,9 +104,10 @@ def sourced(value: object, loc: Location | None) -> Sourced:
     if isinstance(value, Sourced):
         return value
     if isinstance(value, list | tuple):
-        return Sourced([sourced(v, loc) for v in value], loc)
+        return Sourced(_same_kind(value, [sourced(v, loc) for v in value]), loc)  # type: ignore[arg-type]
     if isinstance(value, dict):
-        return Sourced({str(k): sourced(v, loc) for k, v in value.items()}, loc)
+        return Sourced(_same_kind(value, {str(k): sourced(v, loc)  # type: ignore[arg-type]
+                                          for k, v in value.items()}), loc)
     if value is None or isinstance(value, str | int | float | bool | Unresolved | ResourceRef):
         return Sourced(value, loc)
     raise TypeError(f"cannot source a {type(value).__name__}")

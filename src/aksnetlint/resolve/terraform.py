@@ -18,6 +18,7 @@ from pathlib import Path
 from aksnetlint import budget
 from aksnetlint.errors import AksnetlintError, EvaluationError, ParseError
 from aksnetlint.parsers import hcl_ast as ast
+from aksnetlint.resolve import terraform_numbers as numbers
 from aksnetlint.resolve import terraform_types as types
 from aksnetlint.resolve.resources import Resolution, ResolvedResource
 from aksnetlint.resolve.terraform_types import ResourceObject as _ResourceObject
@@ -126,6 +127,7 @@ class _Graph:
         self.resolution = resolution
         self.active: list[tuple[object, str]] = []
         self.depth = 0  # expressions being evaluated, nested
+        self.unselected_failures = 0  # conditionals whose other branch failed
         self.reported: set[frozenset[str]] = set()
 
     def enter(self, key: object, label: str, loc: Location) -> Unresolved | None:
@@ -621,18 +623,22 @@ class ModuleEvaluator:
                 budget.value(result.data, expr.loc, expr)
             return result
         except EvaluationError as exc:
-            return Sourced(Unresolved(exc.message, expr.loc), expr.loc)
+            return _failed(exc.message, expr.loc)
         finally:
             self.graph.depth -= 1
 
     def _evaluate(self, expr: ast.Expr, scope: dict[str, Sourced], constant: bool) -> Sourced:
         ev = self.evaluate
         if isinstance(expr, ast.Literal):
+            if isinstance(expr.value, float):  # as Terraform parses it: 512-bit precision
+                return Sourced(numbers.normal(expr.value), expr.loc)
             return Sourced(expr.value, expr.loc)
         if isinstance(expr, ast.Template):
             return self._template(expr, scope, constant)
         if isinstance(expr, ast.TupleExpr):
-            return Sourced([ev(i, scope, constant) for i in expr.items], expr.loc)
+            items = [ev(i, scope, constant) for i in expr.items]
+            failed = next((i for i in items if functions_is_failure(i.data)), None)
+            return failed or Sourced(items, expr.loc)  # an element's error is the tuple's
         if isinstance(expr, ast.ObjectExpr):
             return self._object(expr, scope, constant)
         if isinstance(expr, ast.Variable | ast.GetAttr | ast.Index):
@@ -640,15 +646,7 @@ class ModuleEvaluator:
         if isinstance(expr, ast.Splat):
             return self._splat(expr, scope, constant)
         if isinstance(expr, ast.Conditional):
-            cond = ev(expr.cond, scope, constant)
-            if isinstance(cond.data, bool):
-                return ev(expr.if_true if cond.data else expr.if_false, scope, constant)
-            # both branches decide whether the unknown result may be null
-            branches = (ev(expr.if_true, scope, constant), ev(expr.if_false, scope, constant))
-            if all(b.data is None for b in branches):
-                return branches[0]  # both outcomes are null: so is the result
-            return _unknown(cond, "condition", expr.loc,
-                            not_null=all(_is_not_null(b) for b in branches))
+            return self._conditional(expr, scope, constant)
         if isinstance(expr, ast.Binary):
             return _binary(expr, ev(expr.left, scope, constant), ev(expr.right, scope, constant))
         if isinstance(expr, ast.Unary):
@@ -659,20 +657,64 @@ class ModuleEvaluator:
             return self._for(expr, scope, constant)
         return Sourced(Unresolved(f"{expr.what} is not evaluated", expr.loc), expr.loc)
 
+    def _conditional(self, expr: ast.Conditional, scope: dict[str, Sourced],
+                     constant: bool) -> Sourced:
+        """HCL's conditional: both results are evaluated, their types unified (`true ? 1 :
+        "a"` is "1"; a number and a bool do not unify, an error), the chosen one returned,
+        converted to that type. An unknown condition leaves the result unknown."""
+        ev = self.evaluate
+        cond = _as_condition(ev(expr.cond, scope, constant), expr.cond.loc)
+        branches = (ev(expr.if_true, scope, constant), ev(expr.if_false, scope, constant))
+        if not isinstance(cond.data, bool):
+            if functions_is_failure(cond.data):
+                return cond
+            if all(b.data is None for b in branches):
+                return branches[0]  # both outcomes are null: so is the result
+            return _unknown(cond, "condition", expr.loc,
+                            not_null=all(_is_not_null(b) for b in branches))
+        chosen = branches[0] if cond.data else branches[1]
+        if any(not _typed(b) for b in branches):
+            other = branches[1] if cond.data else branches[0]
+            if functions_is_failure(other.data):
+                # Terraform still unifies with the failed branch's type, which is not
+                # known here: a type conflict it would report is missed (counted)
+                self.graph.unselected_failures += 1
+            return chosen
+        unified = types.unify([types.shape(b) for b in branches])
+        if unified is None:
+            return _failed("Inconsistent conditional result types: the true and false "
+                           "result expressions must have consistent types", expr.loc)
+        try:
+            return types.convert(chosen, unified)
+        except types.ConversionError:  # pragma: no cover - unify chose a type both convert to
+            return chosen
+
     def _template(self, expr: ast.Template, scope: dict[str, Sourced], constant: bool) -> Sourced:
         if len(expr.parts) == 1 and not isinstance(expr.parts[0], str):
             # "${x}" is x itself, whatever its type, and keeps where x was written
             return self.evaluate(expr.parts[0], scope, constant)
         text: list[str] = []
+        unknown: Sourced | None = None
         for part in expr.parts:
             if isinstance(part, str):
                 text.append(part)
                 continue
             value = self.evaluate(part, scope, constant)
             rendered = _to_string(value.data)
-            if rendered is None:
-                return _unknown(value, "interpolation", expr.loc, not_null=True)
-            text.append(rendered)
+            if rendered is not None:
+                text.append(rendered)
+            elif isinstance(value.data, Unresolved | ResourceRef):
+                if functions_is_failure(value.data):
+                    return value
+                unknown = unknown or value
+            elif value.data is None:
+                return _failed("Invalid template interpolation value: the expression result "
+                               "is null", part.loc)
+            else:
+                return _failed("Invalid template interpolation value: cannot include the "
+                               "given value in a string template: string required", part.loc)
+        if unknown is not None:
+            return _unknown(unknown, "interpolation", expr.loc, not_null=True)
         return Sourced("".join(text), expr.loc)
 
     def _object(self, expr: ast.ObjectExpr, scope: dict[str, Sourced], constant: bool) -> Sourced:
@@ -681,26 +723,41 @@ class ModuleEvaluator:
             key = self.evaluate(item.key, scope, constant)
             key_text = _to_string(key.data)
             if key_text is None:
-                return _unknown(key, "object key", item.loc)
-            out[key_text] = self.evaluate(item.value, scope, constant)
+                if isinstance(key.data, Unresolved | ResourceRef):
+                    return _unknown(key, "object key", item.loc)
+                return _failed("Incorrect key type: a string is required", item.loc)
+            value = self.evaluate(item.value, scope, constant)
+            if functions_is_failure(value.data):
+                return value  # an attribute's error is the object's
+            out[key_text] = value
         return Sourced(out, expr.loc)
 
     def _for(self, expr: ast.ForExpr, scope: dict[str, Sourced], constant: bool) -> Sourced:
+        """HCL's for expression. A condition or key that is unknown for one element leaves
+        the whole result unknown (its keys are not known), as in Terraform's plan."""
         collection = self.evaluate(expr.collection, scope, constant)
         items = _iterate(collection, keep_list_index=True)
         if items is None:
-            return _unknown(collection, "for expression", expr.loc)
+            if isinstance(collection.data, Unresolved | ResourceRef):
+                return _unknown(collection, "for expression", expr.loc)
+            what = "null value" if collection.data is None else "non-iterable value"
+            return _failed(f"Iteration over {what}: a for expression needs a collection",
+                           expr.collection.loc)
         results: list[Sourced] = []
         mapping: dict[str, Sourced] = {}
+        unknown: Sourced | None = None
         for k, v in items:
             inner = dict(scope)
             if expr.key_var:
                 inner[expr.key_var] = k
             inner[expr.value_var] = v
             if expr.cond is not None:
-                keep = self.evaluate(expr.cond, inner, constant)
+                keep = _as_condition(self.evaluate(expr.cond, inner, constant), expr.cond.loc)
                 if not isinstance(keep.data, bool):
-                    return _unknown(keep, "for condition", expr.loc)
+                    if functions_is_failure(keep.data):
+                        return keep
+                    unknown = unknown or keep
+                    continue
                 if not keep.data:
                     continue
             value = self.evaluate(expr.value, inner, constant)
@@ -710,18 +767,26 @@ class ModuleEvaluator:
             key = self.evaluate(expr.key, inner, constant)
             key_text = _to_string(key.data)
             if key_text is None:
-                return _unknown(key, "for key", expr.loc)
+                if not isinstance(key.data, Unresolved | ResourceRef):
+                    return _failed("Invalid object key: a string is required", expr.key.loc)
+                if functions_is_failure(key.data):
+                    return key
+                unknown = unknown or key
+                continue
             if expr.group:
                 group = mapping.setdefault(key_text, Sourced([], expr.loc))
                 if isinstance(group.data, list):
                     group.data.append(value)
             elif key_text in mapping:
-                raise EvaluationError(f"duplicate key {key_text!r} in for expression")
+                raise EvaluationError(f"Duplicate object key {key_text!r} in for expression: "
+                                      "use the ellipsis (...) to group values by key")
             else:
                 mapping[key_text] = value
+        if unknown is not None:
+            return _unknown(unknown, "for expression", expr.loc)
         if expr.key is None:
             return Sourced(results, expr.loc)
-        return Sourced(mapping, expr.loc)
+        return Sourced(dict(sorted(mapping.items())), expr.loc)
 
     def _call(self, expr: ast.Call, scope: dict[str, Sourced], constant: bool) -> Sourced:
         from aksnetlint.resolve import terraform_functions as functions
@@ -761,10 +826,6 @@ class ModuleEvaluator:
                ran: list[tuple[object, Sourced]]) -> Callable[[], object]:
         def run() -> object:
             value = self.evaluate(arg, scope, constant)
-            unknown = find_unresolved(value)
-            if unknown is not None and isinstance(value.data, Unresolved) and \
-                    unknown.reason.startswith(("no attribute", "no element", "no key")):
-                raise EvaluationError(unknown.reason)
             plain = to_plain(value)
             ran.append((plain, value))
             return plain
@@ -773,8 +834,10 @@ class ModuleEvaluator:
 
     def _splat(self, expr: ast.Splat, scope: dict[str, Sourced], constant: bool) -> Sourced:
         base = self.evaluate(expr.obj, scope, constant)
-        if isinstance(base.data, Unresolved):
-            return base
+        if isinstance(base.data, Unresolved | ResourceRef):
+            if functions_is_failure(base.data):
+                return base
+            return _unknown(base, "splat", expr.loc, not_null=True)
         elements = base.data if isinstance(base.data, list) else (
             [] if base.data is None else [base])
         out: list[Sourced] = []
@@ -783,7 +846,13 @@ class ModuleEvaluator:
             for op in expr.ops:
                 key = op if isinstance(op, str) else self.evaluate(op, scope, constant)
                 value = self._step(value, key, expr.loc)
+            if functions_is_failure(value.data):
+                return value
             out.append(value)
+        kind = types.kind_of(base.data)
+        if kind in ("list", "set", "schema"):  # a list (or set) splats into a list
+            return Sourced(types.TypedList(out, "schema" if kind == "schema" else "list"),
+                           expr.loc)
         return Sourced(out, expr.loc)
 
     # -- references --------------------------------------------------------------------
@@ -923,18 +992,21 @@ class ModuleEvaluator:
             text = _to_string(key_value)
             if text is not None and text in data:
                 return data[text]
-            return Sourced(Unresolved(f"no key {key_value!r}", loc), loc)
+            return _failed(f"no key {key_value!r}", loc)
+        if isinstance(data, list) and types.kind_of(data) == "set":
+            return _failed("Invalid index: elements of a set are identified only by their "
+                           "value and don't have any separate index or key", loc)
         if isinstance(data, list):
             if isinstance(key_value, bool) or not isinstance(key_value, int | float | str):
-                return Sourced(Unresolved(f"no element {key_value!r}", loc), loc)
+                return _failed(f"no element {key_value!r}", loc)
             try:
                 index = int(key_value)
             except ValueError:
-                return Sourced(Unresolved(f"no attribute {key_value!r} on a list", loc), loc)
+                return _failed(f"no attribute {key_value!r} on a list", loc)
             if 0 <= index < len(data):
                 return data[index]
-            return Sourced(Unresolved(f"no element {index} (length {len(data)})", loc), loc)
-        return Sourced(Unresolved(f"no attribute {key_value!r}", loc), loc)
+            return _failed(f"no element {index} (length {len(data)})", loc)
+        return _failed(f"no attribute {key_value!r}", loc)
 
     # -- outputs -----------------------------------------------------------------------
     def output(self, name: str) -> Sourced | None:
@@ -960,13 +1032,18 @@ def _nested_blocks(address: str, name: str, value: Sourced) -> Sourced:
     """Nested blocks of a resource stay resource objects, so an attribute they do not write
     (`ip_configuration[0].private_ip_address`) is a reference known after apply."""
     if not isinstance(value.data, list) or not all(isinstance(v.data, dict) for v in value.data):
+        # the provider's schema decides the attribute's collection type, not the literal
+        if isinstance(value.data, list) and not isinstance(value.data, types.TypedList):
+            return Sourced(types.TypedList(value.data, "schema"), value.loc, value.at)
+        if isinstance(value.data, dict) and not isinstance(value.data, types.TypedMap):
+            return Sourced(types.TypedMap(value.data, "schema"), value.loc, value.at)
         return value
     blocks: list[Sourced] = []
     for i, block in enumerate(value.data):
         assert isinstance(block.data, dict)
         blocks.append(Sourced(_ResourceObject(f"{address}.{name}[{i}]", block.data), block.loc,
                               block.at))
-    return Sourced(blocks, value.loc, value.at)
+    return Sourced(types.TypedList(blocks, "schema"), value.loc, value.at)
 
 
 def _flatten(expr: ast.Expr) -> tuple[ast.Expr, list[str | ast.Expr]]:
@@ -1001,8 +1078,10 @@ def _at_attribute(value: Sourced, attr: ast.Attribute) -> Sourced:
 def _iterate(value: Sourced, keep_list_index: bool = False) -> list[tuple[Sourced, Sourced]] | None:
     data = value.data
     if isinstance(data, list):
-        if keep_list_index:
+        if keep_list_index and types.kind_of(data) != "set":
             return [(Sourced(i, v.loc), v) for i, v in enumerate(data)]
+        if keep_list_index:  # over a set, the key is the element itself
+            return [(v, v) for v in data]
         # for_each over a set: key and value are the element
         if any(not isinstance(v.data, str) for v in data):
             return None
@@ -1044,6 +1123,62 @@ def _refined_not_null(name: str, args: list[object]) -> bool:
     return True
 
 
+def functions_is_failure(value: object) -> bool:
+    from aksnetlint.resolve.terraform_functions import is_failure
+
+    return is_failure(value)
+
+
+def _as_condition(cond: Sourced, loc: Location) -> Sourced:
+    """A condition converted to bool as HCL does ("true" is true); a value that is not a
+    bool is Terraform's error."""
+    data = cond.data
+    if isinstance(data, bool | Unresolved | ResourceRef):
+        return cond
+    if data is None:
+        return _failed("Null condition: the condition value is null", loc)
+    try:
+        return types.convert(cond, types.BOOL)
+    except types.ConversionError:
+        return _failed("Incorrect condition type: the condition expression must be a bool",
+                       loc)
+
+
+def _typed(value: Sourced) -> bool:
+    """Whether the value's type is what its data shows: no failure and no resource object
+    (whose attributes Terraform knows from the provider schema) anywhere inside."""
+    data = value.data
+    if isinstance(data, _ResourceObject | ResourceRef) or types.kind_of(data) == "schema":
+        return False
+    if isinstance(data, Unresolved):
+        return not functions_is_failure(data)
+    if isinstance(data, list):
+        return all(_typed(v) for v in data)
+    if isinstance(data, dict):
+        return all(_typed(v) for v in data.values())
+    return True
+
+
+def _first_failure(value: Sourced) -> Sourced | None:
+    """The first error Terraform reports inside a value, if any."""
+    data = value.data
+    if isinstance(data, Unresolved):
+        return value if functions_is_failure(data) else None
+    items = data if isinstance(data, list) else data.values() if isinstance(data, dict) else ()
+    for item in items:
+        found = _first_failure(item)
+        if found is not None:
+            return found
+    return None
+
+
+def _failed(message: str, loc: Location) -> Sourced:
+    """An error Terraform reports too (`try` and `can` catch it)."""
+    from aksnetlint.resolve.terraform_functions import FAILURE_MARK
+
+    return Sourced(Unresolved(f"{message} {FAILURE_MARK}", loc), loc)
+
+
 def _is_not_null(value: Sourced) -> bool:
     data = value.data
     if isinstance(data, Unresolved):
@@ -1056,26 +1191,8 @@ def _to_string(value: object) -> str | None:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return None
-
-
-def _number(value: object) -> int | float | None:
-    if isinstance(value, bool):
-        return None
     if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                return None
+        return numbers.text(value)
     return None
 
 
@@ -1092,6 +1209,17 @@ def _equality(left: Sourced, right: Sourced) -> bool | Sourced:
             return side
     if a is None or b is None:
         return a is None and b is None
+    kinds = {types.kind_of(a), types.kind_of(b)}
+    if "schema" in kinds and kinds & {"tuple", "list", "set", "object", "map", "schema"}:
+        # typed by the provider: equal only if the types agree, which is not known here
+        sizes_differ = isinstance(a, list | dict) and isinstance(b, list | dict) and \
+            len(a) != len(b)
+        if sizes_differ:
+            return False
+        return Sourced(Unresolved("the provider's type of the value decides the comparison"),
+                       left.loc)
+    if len(kinds) == 2 and "" not in kinds:
+        return False  # a list is never equal to a tuple, nor a map to an object
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return False
@@ -1105,6 +1233,9 @@ def _equality(left: Sourced, right: Sourced) -> bool | Sourced:
     else:
         if isinstance(a, bool) != isinstance(b, bool) or isinstance(a, str) != isinstance(b, str):
             return False
+        if isinstance(a, int | float) and not isinstance(a, bool):
+            assert isinstance(b, int | float)
+            return numbers.compare(a, b) == 0
         return a == b
     for x, y in pairs:
         equal = _equality(x, y)
@@ -1114,49 +1245,63 @@ def _equality(left: Sourced, right: Sourced) -> bool | Sourced:
 
 
 def _binary(expr: ast.Binary, left: Sourced, right: Sourced) -> Sourced:
-    a, b, op, loc = left.data, right.data, expr.op.strip(), expr.loc
+    op, loc = expr.op.strip(), expr.loc
     for side in (left, right):
         if isinstance(side.data, Unresolved | ResourceRef) and op not in ("==", "!="):
+            if functions_is_failure(side.data):
+                return side
             return _unknown(side, op, loc, not_null=True)
     if op in ("==", "!="):
+        for side in (left, right):
+            failed = _first_failure(side)
+            if failed is not None:
+                return failed
         equal = _equality(left, right)
         if isinstance(equal, Sourced):
             return _unknown(equal, op, loc, not_null=True)
         return Sourced(equal if op == "==" else not equal, loc)
     if op in ("&&", "||"):
-        if not isinstance(a, bool) or not isinstance(b, bool):
-            raise EvaluationError(f"'{op}' needs booleans")
-        return Sourced((a and b) if op == "&&" else (a or b), loc)
-    x, y = _number(a), _number(b)
-    if x is None or y is None:
-        raise EvaluationError(f"'{op}' needs numbers")
+        p, q = _operand(left, types.BOOL, op), _operand(right, types.BOOL, op)
+        return Sourced(bool((p and q) if op == "&&" else (p or q)), loc)
+    x, y = _operand(left, types.NUMBER, op), _operand(right, types.NUMBER, op)
+    assert isinstance(x, int | float) and isinstance(y, int | float)
     if op in ("<", ">", "<=", ">="):
-        result = {"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
+        order = numbers.compare(x, y)
+        compared = {"<": order < 0, ">": order > 0, "<=": order <= 0, ">=": order >= 0}[op]
+        return Sourced(compared, loc)
+    arithmetic = {"+": numbers.add, "-": numbers.subtract, "*": numbers.multiply,
+                  "/": numbers.divide, "%": numbers.modulo}
+    try:
+        result: int | float = arithmetic[op](x, y)
         return Sourced(result, loc)
-    if op in ("/", "%") and y == 0:
-        raise EvaluationError("division by zero")
-    arithmetic: dict[str, Callable[[float, float], float]] = {
-        "+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q,
-        "/": lambda p, q: p / q, "%": lambda p, q: p % q,
-    }
-    number = arithmetic[op](x, y)
-    if isinstance(number, float) and number.is_integer():
-        number = int(number)
-    return Sourced(number, loc)
+    except numbers.NumberError as exc:
+        raise EvaluationError(f"Operation failed: {exc}") from None
+
+
+def _operand(value: Sourced, wanted: types.TfType, op: str) -> object:
+    """An operand converted to the bool or number the operator needs, as HCL converts
+    it ("5" + 1 is 6); Terraform's error when it does not convert."""
+    if value.data is None:
+        raise EvaluationError(f"Invalid operand: unsuitable value for '{op}': a "
+                              f"{wanted.kind} is required, got null")
+    try:
+        converted = types.convert(value, wanted).data
+    except types.ConversionError as exc:
+        raise EvaluationError(f"Invalid operand: unsuitable value for '{op}': {exc}") from None
+    return numbers.normal(converted) if wanted.kind == "number" else converted  # type: ignore[arg-type]
 
 
 def _unary(expr: ast.Unary, operand: Sourced) -> Sourced:
     value = operand.data
     if isinstance(value, Unresolved | ResourceRef):
+        if functions_is_failure(value):
+            return operand
         return _unknown(operand, expr.op, expr.loc, not_null=True)
     if expr.op == "!":
-        if not isinstance(value, bool):
-            raise EvaluationError("'!' needs a boolean")
-        return Sourced(not value, expr.loc)
-    number = _number(value)
-    if number is None:
-        raise EvaluationError("'-' needs a number")
-    return Sourced(-number, expr.loc)
+        return Sourced(not _operand(operand, types.BOOL, "!"), expr.loc)
+    number = _operand(operand, types.NUMBER, "-")
+    assert isinstance(number, int | float)
+    return Sourced(numbers.negate(number), expr.loc)
 
 
 def load_var_file(path: Path, rel: str) -> ast.HclFile | tuple[str, dict[str, object]]:

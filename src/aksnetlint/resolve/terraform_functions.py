@@ -37,11 +37,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
+from functools import cmp_to_key
 from typing import NamedTuple, TypeAlias
 
 from aksnetlint import budget, netmath
 from aksnetlint.errors import EvaluationError
+from aksnetlint.resolve import terraform_numbers as numbers
 from aksnetlint.resolve import terraform_regex as regex
+from aksnetlint.resolve import terraform_types as types
 from aksnetlint.values import ResourceRef, Unresolved
 
 Number: TypeAlias = int | float
@@ -262,24 +265,44 @@ def _type_name(value: object) -> str:
         return "number"
     if isinstance(value, str):
         return "string"
-    if isinstance(value, list):
-        return "tuple"
-    if isinstance(value, dict):
-        return "object"
+    if isinstance(value, list | dict):
+        return types.kind_of(value)
     return type(value).__name__
 
 
+def _list(items: list[object], elem: types.TfType | None = None) -> list[object]:
+    return types.TypedList(items, "list", elem)
+
+
+def _strings(items: list[object]) -> list[object]:
+    return types.TypedList(items, "list", types.STRING)
+
+
+def _set_kind(value: object) -> bool:
+    return types.kind_of(value) == "set"
+
+
+def _no_set(value: object, message: str) -> None:
+    if _set_kind(value):
+        raise _Failure(message)
+
+
+_WIDE = Context(prec=10_000, rounding=ROUND_HALF_EVEN)
+
+
 def _normal_number(value: Number) -> Number:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise _unknown("non-finite number")
-        if value.is_integer():
-            return int(value)
-    return value
+    """A number in cty's form: whole numbers are ints, others 512-bit `Number`s."""
+    return numbers.normal(value)
 
 
 def _decimal(value: Number) -> Decimal:
-    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    """The exact decimal value of a number (a 512-bit value has a finite expansion)."""
+    exact = numbers.exact(value)
+    if exact is None:
+        return Decimal("Infinity") if value > 0 else Decimal("-Infinity")
+    if exact.denominator == 1:
+        return Decimal(exact.numerator)
+    return _WIDE.divide(Decimal(exact.numerator), Decimal(exact.denominator))
 
 
 _MAX_EXPONENT = 400
@@ -288,17 +311,12 @@ _MAX_EXPONENT = 400
 def _from_decimal(value: Decimal) -> Number:
     if not value.is_finite() or value.adjusted() > _MAX_EXPONENT:
         raise _unknown(f"number {value} is out of the supported range")
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    return numbers.make(Fraction(value))
 
 
 def _number_text(value: Number) -> str:
     """A number as Terraform writes it in a string: plain decimal, no exponent."""
-    value = _normal_number(value)
-    if isinstance(value, int):
-        return str(value)
-    return format(_decimal(value), "f")
+    return numbers.text(value)
 
 
 _NUMBER_SYNTAX = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -342,6 +360,8 @@ def _to_number(value: object, what: str = "argument") -> Number:
 def _to_int(value: object, what: str = "argument") -> int:
     number = _to_number(value, what)
     if isinstance(number, float):
+        if number == 0:  # -0 is a whole number
+            return 0
         raise _Failure(f"{what}: value must be a whole number, got {_number_text(number)}")
     return number
 
@@ -352,8 +372,8 @@ def _to_bool(value: object, what: str = "argument") -> bool:
         raise _Failure(f"{what} must not be null")
     if isinstance(value, bool):
         return value
-    if value in ("true", "false"):
-        return value == "true"
+    if value in ("true", "false", "1", "0"):  # cty converts "1" and "0" too
+        return value in ("true", "1")
     raise _Failure(f"{what}: bool required, got {_type_name(value)}")
 
 
@@ -379,31 +399,32 @@ _PRIMITIVES = frozenset({"string", "number", "bool"})
 
 
 def _unify(values: list[object]) -> list[object]:
-    """Convert elements to one type the way cty unifies a tuple into a list: mixed
-    primitives become strings when a string is among them."""
-    kinds = {_type_name(v) for v in values if v is not None and not is_unknown(v)}
-    if len(kinds) <= 1:
+    """Elements converted to one type, the way cty unifies a tuple into a list: mixed
+    primitives become strings when a string is among them; objects with different
+    attributes become maps."""
+    from aksnetlint.values import sourced, to_plain
+
+    wrapped = [sourced(v, None) for v in values]
+    unified = types.unify([types.shape(v) for v in wrapped])
+    if unified is None:
+        raise _Failure("all elements must have the same type")
+    if unified.kind == "any":
         return values
-    if kinds <= _PRIMITIVES and "string" in kinds:
-        return [v if v is None or is_unknown(v) else _to_str(v) for v in values]
-    if kinds <= _PRIMITIVES:
-        raise _Failure(f"all elements must have the same type, got {', '.join(sorted(kinds))}")
-    raise _unknown(f"cannot decide the common type of {', '.join(sorted(kinds))} elements")
+    try:
+        return [to_plain(types.convert(v, unified)) for v in wrapped]
+    except types.ConversionError as exc:  # pragma: no cover - unify picked a common type
+        raise _Failure(str(exc)) from None
 
 
 def _make_set(values: list[object]) -> list[object]:
-    """A Terraform set of primitives as a list: unique elements in cty's order (strings
-    lexical, numbers ascending, false before true)."""
+    """A Terraform set: unique elements (converted to one type) in cty's order."""
     for value in values:
         _wholly_known(value)
-        if value is None:
-            raise _unknown("a set cannot hold null elements")
     unified = _unify(values)
-    kinds = {_type_name(v) for v in unified}
-    if not kinds <= _PRIMITIVES:
-        raise _unknown("the order of a set of collections is not predictable")
-    unique = list(dict.fromkeys((_type_name(v), v) for v in unified))
-    return [v for _, v in sorted(unique, key=lambda item: item[1])]  # type: ignore[arg-type, return-value]
+    from aksnetlint.values import sourced, to_plain
+
+    ordered = types.set_elements([sourced(v, None) for v in unified])
+    return types.TypedList([to_plain(v) for v in ordered], "set")
 
 
 def _equals(a: object, b: object) -> bool | None:
@@ -418,6 +439,8 @@ def _equals(a: object, b: object) -> bool | None:
         if a.keys() != b.keys():
             return False
         return _all_equal([(a[k], b[k]) for k in a])
+    if _type_name(a) == "number":
+        return numbers.compare(a, b) == 0  # type: ignore[arg-type]
     return a == b
 
 
@@ -538,7 +561,7 @@ def _fn_cidrsubnets(args: list[object]) -> object:
     if newbits:
         _reproduce_zero_base_bug(prefix, newbits[0])
     try:
-        return netmath.cidr_subnets(prefix, *newbits)
+        return _strings(list(netmath.cidr_subnets(prefix, *newbits)))
     except ValueError as exc:
         raise _Failure(str(exc)) from None
 
@@ -578,9 +601,14 @@ def _fn_length(args: list[object]) -> object:
 
 
 def _fn_concat(args: list[object]) -> object:
+    if not args:
+        raise _Failure("at least one argument is required")
     result: list[object] = []
     for index, arg in enumerate(args):
+        _no_set(_known(arg), "all arguments must be lists or tuples; got set")
         result.extend(_to_list(arg, f"argument {index + 1}"))
+    if all(types.kind_of(arg) == "list" for arg in args):
+        return _list(result)  # lists give a list; any tuple makes the result a tuple
     return result
 
 
@@ -602,6 +630,8 @@ def _fn_flatten(args: list[object]) -> object:
 def _fn_lookup(args: list[object]) -> object:
     mapping = _to_map(args[0], "inputMap")
     key = _to_str(args[1], "key")
+    if len(args) == 3 and types.kind_of(mapping) == "map" and not is_unknown(args[2]):
+        _check_default(mapping, args[2])
     if key in mapping:
         return mapping[key]
     if len(args) == 3:
@@ -609,13 +639,30 @@ def _fn_lookup(args: list[object]) -> object:
     raise _Failure(f"lookup failed to find key {json.dumps(key)}")
 
 
+def _check_default(mapping: dict[str, object], default: object) -> None:
+    """lookup()'s default must convert to a map's element type."""
+    from aksnetlint.values import sourced
+
+    element = types.shape(sourced(mapping, None))
+    if element is None or element.elem is None or element.elem.has_any:
+        return
+    try:
+        types.convert(sourced(default, None), element.elem)
+    except types.ConversionError:
+        raise _Failure("the default value must have the same type as the map elements") \
+            from None
+
+
 def _fn_merge(args: list[object]) -> object:
     merged: dict[str, object] = {}
+    maps = True
     for arg in args:
         if _known(arg) is None:
             continue
         merged.update(_to_map(arg, "arguments"))
-    return dict(sorted(merged.items(), key=lambda item: item[0]))
+        maps = maps and types.kind_of(arg) == "map"
+    result = dict(sorted(merged.items(), key=lambda item: item[0]))
+    return types.TypedMap(result) if maps and merged else result
 
 
 def _fn_coalesce(args: list[object]) -> object:
@@ -637,6 +684,9 @@ def _fn_coalesce(args: list[object]) -> object:
 
 
 def _fn_coalescelist(args: list[object]) -> object:
+    for arg in args:  # every argument's type is checked first
+        if not is_unknown(arg):
+            _no_set(arg, "coalescelist arguments must be lists or tuples")
     for index, arg in enumerate(args):
         if _known(arg) is None:
             continue
@@ -648,14 +698,21 @@ def _fn_coalescelist(args: list[object]) -> object:
 
 def _fn_element(args: list[object]) -> object:
     items = _to_list(args[0], "list")
+    _no_set(items, "cannot read elements from set")
     index = _to_int(args[1], "index")
     if not items:
         raise _Failure("cannot use element function with an empty list")
-    return items[index % len(items)]  # Terraform >= 1.10: negative indices wrap too
+    position = int(math.fmod(index, len(items)))  # Go's %: the sign of the index
+    if position < 0:
+        if types.kind_of(items) == "tuple":  # Terraform 1.11 panics: index out of range
+            raise _Failure(f"runtime error: index out of range [{position}]")
+        position += len(items)
+    return items[position]
 
 
 def _fn_index(args: list[object]) -> object:
     items = _to_list(args[0], "list")
+    _no_set(items, "argument must be a list or tuple")
     value = _wholly_known(args[1])
     if not items:
         raise _Failure("cannot search an empty list")
@@ -671,6 +728,8 @@ def _fn_index(args: list[object]) -> object:
 def _fn_contains(args: list[object]) -> object:
     items = _to_list(args[0], "list")
     value = _wholly_known(args[1])
+    if value is None:
+        raise _Failure('Invalid value for "value" parameter: argument must not be null')
     unknown: object | None = None
     for item in items:
         equal = _equals(item, value)
@@ -684,23 +743,28 @@ def _fn_contains(args: list[object]) -> object:
 
 
 def _fn_keys(args: list[object]) -> object:
-    return sorted(_to_map(args[0], "inputMap"))
+    mapping = _to_map(args[0], "inputMap")
+    keys: list[object] = list(sorted(mapping))
+    return _strings(keys) if types.kind_of(mapping) == "map" else keys
 
 
 def _fn_values(args: list[object]) -> object:
     mapping = _to_map(args[0], "mapping")
-    return [mapping[key] for key in sorted(mapping)]
+    values = [mapping[key] for key in sorted(mapping)]
+    return _list(values) if types.kind_of(mapping) == "map" else values
 
 
 def _fn_zipmap(args: list[object]) -> object:
     keys = [_to_str(key, "key") for key in _to_list(args[0], "keys")]
     values = _to_list(args[1], "values")
+    _no_set(values, "values argument must be a list or tuple value")
     if len(keys) != len(values):
         raise _Failure(
             f"number of keys ({len(keys)}) does not match number of values ({len(values)})"
         )
     zipped = dict(zip(keys, values, strict=True))  # a repeated key: the last one wins
-    return dict(sorted(zipped.items(), key=lambda item: item[0]))
+    result = dict(sorted(zipped.items(), key=lambda item: item[0]))
+    return types.TypedMap(result) if types.kind_of(values) == "list" else result
 
 
 def _fn_one(args: list[object]) -> object:
@@ -713,22 +777,23 @@ def _fn_one(args: list[object]) -> object:
 def _fn_distinct(args: list[object]) -> object:
     items = [_wholly_known(item) for item in _to_list(args[0], "list")]
     kept: list[object] = []
-    for item in items:
+    for item in _unify(items):  # the list's element type first: [1, "1"] is ["1"]
         if not any(_equals(item, seen) for seen in kept):
             kept.append(item)
-    return kept
+    return _list(kept)
 
 
 def _fn_compact(args: list[object]) -> object:
     items = [_wholly_known(item) for item in _to_list(args[0], "list")]
-    return [text for text in (_to_str(i) for i in items if i is not None) if text != ""]
+    return _strings([text for text in (_to_str(i) for i in items if i is not None)
+                     if text != ""])
 
 
 def _fn_tolist(args: list[object]) -> object:
     value = _known(args[0])
     if value is None:
         return None
-    return _unify(_to_list(value, "v"))
+    return _list(_unify(_to_list(value, "v")))
 
 
 def _fn_toset(args: list[object]) -> object:
@@ -751,11 +816,12 @@ def _fn_tomap(args: list[object]) -> object:
         return None
     mapping = _to_map(value, "v")
     keys = sorted(mapping)
-    return dict(zip(keys, _unify([mapping[key] for key in keys]), strict=True))
+    return types.TypedMap(zip(keys, _unify([mapping[key] for key in keys]), strict=True))
 
 
 def _fn_slice(args: list[object]) -> object:
     items = _to_list(args[0], "list")
+    _no_set(items, "cannot slice a set, because its elements do not have indices")
     start = _to_int(args[1], "start_index")
     end = _to_int(args[2], "end_index")
     if start < 0:
@@ -764,11 +830,13 @@ def _fn_slice(args: list[object]) -> object:
         raise _Failure("the ending index must not exceed the list length")
     if start > end:
         raise _Failure("the starting index must be less than or equal to the ending index")
-    return items[start:end]
+    return _list(items[start:end]) if types.kind_of(items) == "list" else items[start:end]
 
 
 def _fn_reverse(args: list[object]) -> object:
-    return list(reversed(_to_list(args[0], "list")))
+    items = _to_list(args[0], "list")
+    reversed_items = list(reversed(items))
+    return reversed_items if types.kind_of(items) == "tuple" else _list(reversed_items)
 
 
 def _fn_sort(args: list[object]) -> object:
@@ -778,21 +846,21 @@ def _fn_sort(args: list[object]) -> object:
         if item is None:
             raise _Failure(f"given list element {position} is null; a null string cannot be sorted")
         texts.append(_to_str(item))
-    return sorted(texts)
+    return _strings(sorted(texts))  # type: ignore[arg-type]
 
 
 _MAX_RANGE_ELEMENTS = 1024
 
 
 def _fn_range(args: list[object]) -> object:
-    numbers = [Fraction(_decimal(_to_number(arg))) for arg in args]
-    if len(numbers) == 1:
-        start, limit, step = Fraction(0), numbers[0], Fraction(1)
-    elif len(numbers) == 2:
-        start, limit = numbers
+    bounds = [_exact(_to_number(arg)) for arg in args]
+    if len(bounds) == 1:
+        start, limit, step = Fraction(0), bounds[0], Fraction(1)
+    elif len(bounds) == 2:
+        start, limit = bounds
         step = Fraction(1 if limit >= start else -1)
     else:
-        start, limit, step = numbers
+        start, limit, step = bounds
     if step == 0:
         raise _Failure("step must not be zero")
     if (step > 0 and start > limit) or (step < 0 and start < limit):
@@ -800,23 +868,29 @@ def _fn_range(args: list[object]) -> object:
     count = max(0, math.ceil((limit - start) / step))
     if count > _MAX_RANGE_ELEMENTS:
         raise _unknown(f"range of {count} elements (Terraform limits ranges to 1024)")
-    return [_normal_number(_fraction_number(start + step * i)) for i in range(count)]
+    return _list([numbers.make(start + step * i) for i in range(count)], types.NUMBER)
 
 
-def _fraction_number(value: Fraction) -> Number:
-    return value.numerator if value.denominator == 1 else float(value)
+def _exact(number: Number) -> Fraction:
+    exact = numbers.exact(number)
+    if exact is None:
+        raise _Failure("an infinite number is not allowed here")
+    return exact
 
 
 def _numbers(args: list[object]) -> list[Number]:
     return [_to_number(arg, "numbers") for arg in args]
 
 
+_BY_VALUE = cmp_to_key(numbers.compare)
+
+
 def _fn_min(args: list[object]) -> object:
-    return min(_numbers(args))
+    return min(_numbers(args), key=_BY_VALUE)
 
 
 def _fn_max(args: list[object]) -> object:
-    return max(_numbers(args))
+    return max(_numbers(args), key=_BY_VALUE)
 
 
 def _fn_sum(args: list[object]) -> object:
@@ -824,20 +898,25 @@ def _fn_sum(args: list[object]) -> object:
     if not items:
         raise _Failure("cannot sum an empty list")
     _wholly_known(items)
-    total = sum(Fraction(_decimal(_to_number(item, "list element"))) for item in items)
-    return _normal_number(_fraction_number(Fraction(total)))
+    total: Number = 0
+    for item in items:
+        total = numbers.add(total, _to_number(item, "list element"))
+    return total
 
 
 def _fn_abs(args: list[object]) -> object:
-    return abs(_to_number(args[0], "num"))
+    number = _to_number(args[0], "num")
+    if number == 0:
+        return 0
+    return numbers.negate(number) if number < 0 else number
 
 
 def _fn_ceil(args: list[object]) -> object:
-    return math.ceil(_to_number(args[0], "num"))
+    return numbers.ceil(_to_number(args[0], "num"))
 
 
 def _fn_floor(args: list[object]) -> object:
-    return math.floor(_to_number(args[0], "num"))
+    return numbers.floor(_to_number(args[0], "num"))
 
 
 def _fn_alltrue(args: list[object]) -> object:
@@ -908,7 +987,7 @@ def _fn_join(args: list[object]) -> object:
 def _fn_split(args: list[object]) -> object:
     separator = _to_str(args[0], "separator")
     text = _to_str(args[1], "str")
-    return list(text) if separator == "" else text.split(separator)
+    return _strings(list(text) if separator == "" else text.split(separator))  # type: ignore[arg-type]
 
 
 def _fn_lower(args: list[object]) -> object:
@@ -1016,7 +1095,8 @@ def _fn_regex(args: list[object]) -> object:
 def _fn_regexall(args: list[object]) -> object:
     pattern = _regex(_to_str(args[0], "pattern"))
     text = _to_str(args[1], "string")
-    return [regex.capture_value(match, pattern) for match in regex.find_all(pattern, text)]
+    return _list([regex.capture_value(match, pattern)
+                  for match in regex.find_all(pattern, text)])
 
 
 # -- format ---------------------------------------------------------------------------------
@@ -1042,6 +1122,9 @@ def _fn_format(args: list[object]) -> object:
     values = args[1:]
     for value in values:
         _wholly_known(value)
+    if any(value is None for value in values):
+        # Terraform's format() returns an unknown string for a null argument
+        raise _unknown("format() with a null argument is known only after apply")
     return _format(spec, values)
 
 
@@ -1158,6 +1241,8 @@ _INTEGER_PREFIX = {"b": "0b", "o": "0", "x": "0x", "X": "0X"}
 
 def _format_integer(verb: _Verb, number: Number) -> str:
     """Go's `fmt` on a `big.Int`."""
+    if isinstance(number, float) and number == 0:
+        number = 0  # -0 formats as 0
     if isinstance(number, float):
         raise _Failure(
             f"unsupported value for {json.dumps(verb.raw)} at {verb.offset}: "
@@ -1186,16 +1271,15 @@ def _format_integer(verb: _Verb, number: Number) -> str:
 def _format_float(verb: _Verb, number: Number) -> str:
     """Go's `fmt` on a `big.Float`."""
     negative, body = _go_float(number, verb.mode, verb.precision)
-    sign = _sign(negative, verb.flags)
+    sign = "" if body.endswith("Inf") else _sign(negative, verb.flags)
     padding = max(0, (verb.width or 0) - len(sign) - len(body))
-    if "0" in verb.flags:
+    if "0" in verb.flags and not body.endswith("Inf"):  # an infinity is padded with spaces
         return sign + "0" * padding + body
     if "-" in verb.flags:
         return sign + body + " " * padding
     return " " * padding + sign + body
 
 
-_WIDE = Context(prec=10_000, rounding=ROUND_HALF_EVEN)
 
 
 def _digits(value: Decimal) -> tuple[str, int]:
@@ -1216,7 +1300,13 @@ def _round_significant(value: Decimal, digits: int) -> Decimal:
 def _go_float(number: Number, mode: str, precision: int | None) -> tuple[bool, str]:
     """(negative, digits) of Go's %e/%f/%g (and upper-case forms) for a number."""
     value = _decimal(number)
-    negative, value = value < 0, abs(value)
+    negative, value = value < 0, value.copy_abs()
+    if value.is_infinite():
+        return False, "-Inf" if negative else "+Inf"  # Go writes the sign of an infinity
+    if precision is None and not value.is_zero() and value.is_finite():
+        # the shortest digits that identify the 512-bit value, as Go's %v / %g write it
+        digits, point = numbers.shortest_digits(number)
+        value = Decimal(f"0.{digits}e{point}")
     kind = mode.lower()
     if kind == "e":
         places = 6 if precision is None else precision
@@ -1229,6 +1319,17 @@ def _go_float(number: Number, mode: str, precision: int | None) -> tuple[bool, s
     else:
         body = _fmt_g(value, precision)
     return negative, body.upper() if mode.isupper() else body
+
+
+def go_number_string(number: Number) -> str:
+    """Go's `big.Float.String()` (`%.10g`), as cty writes a number to order a set by."""
+    if not math.isfinite(number):
+        return "+Inf" if number > 0 else "-Inf"
+    value = _decimal(number)
+    if value.is_zero():
+        return "0"
+    negative, magnitude = value < 0, value.copy_abs()
+    return ("-" if negative else "") + _fmt_g(magnitude, 10)
 
 
 def _fmt_e(mantissa: str, exponent: int, places: int) -> str:

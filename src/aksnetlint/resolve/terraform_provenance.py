@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from aksnetlint.values import Location, Sourced, Unresolved, sourced
+from aksnetlint.values import Location, Sourced, Unresolved, _same_kind, sourced
 
 # Functions whose result is made of (parts of) their arguments' values.
 PASS_THROUGH = frozenset({
@@ -75,9 +75,11 @@ def _walk(node: object, index: _Index, loc: Location, key: str | None) -> Source
     if found is not None:
         return found
     if isinstance(node, list):
-        return Sourced([_walk(item, index, loc, None) for item in node], loc)
+        items = [_walk(item, index, loc, None) for item in node]
+        return Sourced(_same_kind(node, items), loc)  # type: ignore[arg-type]
     if isinstance(node, dict):
-        return Sourced({k: _walk(v, index, loc, k) for k, v in node.items()}, loc)
+        members = {k: _walk(v, index, loc, k) for k, v in node.items()}
+        return Sourced(_same_kind(node, members), loc)  # type: ignore[arg-type]
     if key is not None and (key, id(node)) in index.keyed:
         return index.keyed[(key, id(node))]
     queue = index.positional.get(id(node))

@@ -88,6 +88,49 @@ class ConversionError(Exception):
         return f"{self.path}: {self.reason}" if self.path else self.reason
 
 
+class TypedList(list):  # type: ignore[type-arg]
+    """A Terraform list or set (`kind` "list" or "set"), or a collection typed by a
+    provider schema (`kind` "schema": a list or a set, the provider knows which). A plain
+    Python list is a tuple: `tolist(["a"]) == ["a"]` is false in Terraform."""
+
+    def __init__(self, items: object = (), kind: str = "list",
+                 elem: TfType | None = None) -> None:
+        super().__init__(items)  # type: ignore[call-overload]
+        self.kind = kind
+        self.elem = elem  # the element type, when Terraform knows it even for no elements
+
+    def retyped(self, items: list[object]) -> TypedList:
+        return TypedList(items, self.kind, self.elem)
+
+
+class TypedMap(dict):  # type: ignore[type-arg]
+    """A Terraform map (`kind` "map"), or a map typed by a provider schema ("schema"). A
+    plain Python dict is an object."""
+
+    def __init__(self, items: object = (), kind: str = "map",
+                 elem: TfType | None = None) -> None:
+        super().__init__(items)  # type: ignore[call-overload]
+        self.kind = kind
+        self.elem = elem
+
+    def retyped(self, items: dict[str, object]) -> TypedMap:
+        return TypedMap(items, self.kind, self.elem)
+
+
+def kind_of(data: object) -> str:
+    """tuple, list, set, object, map, schema (a provider's collection), or "" for a
+    value that is not a collection."""
+    if isinstance(data, TypedList | TypedMap):
+        return data.kind
+    if isinstance(data, ResourceObject):
+        return "schema"
+    if isinstance(data, list):
+        return "tuple"
+    if isinstance(data, dict):
+        return "object"
+    return ""
+
+
 class ResourceObject(dict[str, Sourced]):
     """The value of a resource reference: its written attributes, by name. The attributes
     it does not write are known after apply (`ResourceRef`)."""
@@ -259,16 +302,16 @@ def _convert_primitive(value: Sourced, ty: TfType, path: str) -> Sourced:
 
 def number_text(data: object) -> str:
     """A number as cty writes it in a string: plain decimal, no exponent."""
+    from aksnetlint.resolve import terraform_numbers
+
     assert isinstance(data, int | float) and not isinstance(data, bool)
-    if isinstance(data, int):
-        return str(data)
-    if data.is_integer():
-        return str(int(data))
-    return format(Decimal(repr(data)), "f")
+    return terraform_numbers.text(data)
 
 
 def parse_number(text: str) -> int | float | None:
-    """A string cty accepts as a number (decimal, optional exponent)."""
+    """A string cty accepts as a number (decimal, optional exponent), at cty's precision."""
+    from aksnetlint.resolve import terraform_numbers
+
     if not _NUMBER.fullmatch(text):
         return None
     try:
@@ -277,9 +320,7 @@ def parse_number(text: str) -> int | float | None:
         return None
     if number.adjusted() > 400:
         return None
-    if number == number.to_integral_value():
-        return int(number)
-    return float(number)
+    return terraform_numbers.parse(text)
 
 
 def _convert_sequence(value: Sourced, ty: TfType, path: str) -> Sourced:
@@ -288,19 +329,39 @@ def _convert_sequence(value: Sourced, ty: TfType, path: str) -> Sourced:
     if not isinstance(data, list):
         raise ConversionError(path, f"{ty.friendly()} required")
     items = [convert(v, ty.elem, f"{path}[{i}]") for i, v in enumerate(data)]
+    if ty.kind == "set" and ty.elem.has_any and ty.elem.kind != "any" and \
+            not _types_match(items, ty.elem):
+        # cty compares the converted element types of such a set exactly: [[], ["a"]] as
+        # set(set(any)) fails, so does a null beside [7] as set(list(any))
+        raise ConversionError(path, "element types must all match for conversion to set")
     if ty.elem.has_any:
         unified = unify([shape(v) for v in items])
         if unified is None:
             raise ConversionError(path, f"all {ty.kind} elements must have the same type")
         items = [convert(v, unified, f"{path}[{i}]") for i, v in enumerate(items)]
     if ty.kind == "set":
-        items = _set_elements(items)
-    return Sourced(items, value.loc, value.at)
+        items = set_elements(items)
+    return Sourced(TypedList(items, ty.kind, ty.elem), value.loc, value.at)
 
 
-def _set_elements(items: list[Sourced]) -> list[Sourced]:
-    """A set's elements: unique, and in cty's order for primitives (strings lexical,
-    numbers ascending, false before true); other sets keep the order they were written."""
+def _types_match(items: list[Sourced], declared: TfType) -> bool:
+    """Whether the converted elements all have exactly one type (a null has the declared
+    element type, `any` parts and all)."""
+    found = {_bare(shape(i) or declared) for i in items
+             if not isinstance(i.data, Unresolved | ResourceRef)}
+    return len(found) <= 1
+
+
+def _bare(ty: TfType) -> TfType:
+    """A type without optional-attribute markers and defaults (they are not part of it)."""
+    return TfType(ty.kind, _bare(ty.elem) if ty.elem else None,
+                  tuple(_bare(t) for t in ty.elems),
+                  tuple((n, _bare(t)) for n, t in sorted(ty.attrs)))
+
+
+def set_elements(items: list[Sourced]) -> list[Sourced]:
+    """A set's elements: unique, in cty's order: strings lexical, numbers ascending, false
+    before true; collections by cty's hash string; null last."""
     unique: list[Sourced] = []
     seen: list[object] = []
     from aksnetlint.values import to_plain
@@ -311,10 +372,75 @@ def _set_elements(items: list[Sourced]) -> list[Sourced]:
             continue
         seen.append(plain)
         unique.append(item)
-    kinds = {type(i.data) for i in unique}
-    if len(kinds) == 1 and kinds <= {str, bool} or kinds and kinds <= {int, float}:
-        return sorted(unique, key=lambda s: s.data)  # type: ignore[arg-type, return-value]
-    return unique
+    unknown = [i for i in unique if isinstance(i.data, Unresolved | ResourceRef)]
+    if unknown:
+        return unique  # cty puts unknown elements last; the order of the rest is not known
+    nulls = [i for i in unique if i.data is None]  # a null element comes last
+    known = [i for i in unique if i.data is not None]
+    kinds = {"bool" if isinstance(i.data, bool) else "number" if isinstance(i.data, int | float)
+             else "string" if isinstance(i.data, str) else "other" for i in known}
+    if kinds in ({"string"}, {"bool"}):
+        return sorted(known, key=lambda s: s.data) + nulls  # type: ignore[arg-type, return-value]
+    if kinds == {"number"}:
+        from functools import cmp_to_key
+
+        from aksnetlint.resolve import terraform_numbers
+
+        order = cmp_to_key(terraform_numbers.compare)
+        return sorted(known, key=lambda s: order(s.data)) + nulls  # type: ignore[arg-type]
+    # other elements: in the order of cty's hash serialisation of each (set_internals.go)
+    return sorted(known, key=lambda s: set_hash(s).encode("utf-8")) + nulls
+
+
+def set_hash(value: Sourced) -> str:
+    """cty's `makeSetHashBytes`: the string a set orders its non-primitive elements by."""
+    data = value.data
+    if isinstance(data, Unresolved | ResourceRef):
+        return "?"
+    if data is None:
+        return "~"
+    if isinstance(data, bool):
+        return "T" if data else "F"
+    if isinstance(data, int | float):
+        from aksnetlint.resolve.terraform_functions import go_number_string
+
+        return go_number_string(data)
+    if isinstance(data, str):
+        return _go_quote(data)
+    kind = kind_of(data)
+    if isinstance(data, dict) and kind in ("map", "schema"):
+        return "{" + "".join(f"{_go_quote(k)}:{set_hash(data[k])};" for k in sorted(data)) + "}"
+    if isinstance(data, dict):
+        return "<" + "".join(f"{set_hash(data[k])};" for k in sorted(data)) + ">"
+    assert isinstance(data, list)
+    inner = "".join(f"{set_hash(v)};" for v in data)
+    return f"<{inner}>" if kind == "tuple" else f"[{inner}]"
+
+
+def _go_quote(text: str) -> str:
+    """Go's strconv.Quote."""
+    import unicodedata
+
+    out = ['"']
+    for char in text:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[char])
+        elif char == " " or (unicodedata.category(char)[0] in "LMNPS"):
+            out.append(char)
+        elif ord(char) < 0x80:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    out.append('"')
+    return "".join(out)
+
+
+_NAMED_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+                  "\t": "\\t", "\v": "\\v"}
 
 
 def _convert_map(value: Sourced, ty: TfType, path: str) -> Sourced:
@@ -330,12 +456,16 @@ def _convert_map(value: Sourced, ty: TfType, path: str) -> Sourced:
             if exc.path == f"{path}[{_quote(k)}]" and ty.elem.kind in PRIMITIVES:
                 raise ConversionError(path, f"element {_quote(k)}: {exc.reason}") from None
             raise
+    if ty.elem.has_any and ty.elem.kind in ("tuple", "object") and \
+            not _types_match(list(items.values()), ty.elem):
+        # likewise for a map of tuples or objects holding `any` (terraform console)
+        raise ConversionError(path, "attribute types must all match for conversion to map")
     if ty.elem.has_any:
         unified = unify([shape(v) for v in items.values()])
         if unified is None:
             raise ConversionError(path, "all map elements must have the same type")
         items = {k: convert(v, unified, f"{path}[{_quote(k)}]") for k, v in items.items()}
-    return Sourced(items, value.loc, value.at)
+    return Sourced(TypedMap(items, "map", ty.elem), value.loc, value.at)
 
 
 def _quote(key: str) -> str:
@@ -392,6 +522,17 @@ def shape(value: Sourced) -> TfType | None:
         return NUMBER
     if isinstance(data, str):
         return STRING
+    kind = kind_of(data)
+    if kind == "schema":
+        return None  # the provider's type: not known here
+    if kind in ("list", "set", "map"):
+        assert isinstance(data, TypedList | TypedMap)
+        if data.elem is not None and not data.elem.has_any:
+            return TfType(kind, data.elem)
+        members = data if isinstance(data, list) else list(data.values())
+        if not members:  # no elements: the declared element type, `any` parts and all
+            return TfType(kind, data.elem or ANY)
+        return TfType(kind, unify([shape(v) for v in members]) or ANY)
     if isinstance(data, list):
         return TfType("tuple", elems=tuple(shape(v) or ANY for v in data))
     assert isinstance(data, dict)
@@ -418,7 +559,7 @@ def unify(types: list[TfType | None]) -> TfType | None:
 
 def _unify_objects(types: list[TfType]) -> TfType | None:
     names = {tuple(n for n, _ in t.attrs) for t in types if t.kind == "object"}
-    if len(names) == 1 and all(t.kind == "object" for t in types):
+    if len(names) == 1 and all(t.kind == "object" for t in types):  # else: a map
         attrs = []
         for position, name in enumerate(next(iter(names))):
             unified = unify([t.attrs[position][1] for t in types])
@@ -434,24 +575,40 @@ def _unify_objects(types: list[TfType]) -> TfType | None:
 
 
 def _unify_sequences(types: list[TfType]) -> TfType | None:
+    if all(t.kind in ("set", "tuple") for t in types) and any(t.kind == "set" for t in types):
+        # sets and tuples unify to a set (a list among them makes it a list)
+        members: list[TfType | None] = []
+        for t in types:
+            members.extend(t.elems) if t.kind == "tuple" else members.append(t.elem)
+        elem = unify(members)
+        return None if elem is None else TfType("set", elem)
     lengths = {len(t.elems) for t in types if t.kind == "tuple"}
     if len(lengths) == 1 and all(t.kind == "tuple" for t in types):
-        elems = []
+        elems: list[TfType] = []
         for position in range(next(iter(lengths))):
             unified = unify([t.elems[position] for t in types])
             if unified is None:
                 return None
             elems.append(unified)
         return TfType("tuple", elems=tuple(elems))
-    members: list[TfType | None] = []
+    sequence_members: list[TfType | None] = []
     for t in types:
-        members.extend(t.elems) if t.kind == "tuple" else members.append(t.elem)
-    elem = unify(members)
+        if t.kind == "tuple":
+            sequence_members.extend(t.elems)
+        else:
+            sequence_members.append(t.elem)
+    elem = unify(sequence_members)
     return None if elem is None else TfType("list", elem)
 
 
 __all__ = [
     "ANY",
+    "BOOL",
+    "NUMBER",
+    "STRING",
+    "TypedList",
+    "TypedMap",
+    "kind_of",
     "ConversionError",
     "ResourceObject",
     "TfType",
