@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 
-import differential as diff
 import pytest
+import terraform_oracle as diff
 
 pytestmark = pytest.mark.skipif(
     diff.terraform() is None,
