@@ -230,8 +230,14 @@ def test_github_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_fail_on_threshold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = _module(tmp_path)
     assert main(["scan", *ONLY, str(folder), "--fail-on", "critical"]) == 0
+    # no built-in rule is critical: the scan says findings cannot fail it
+    assert "no selected rule is critical or worse" in capsys.readouterr().err
     assert main(["scan", *ONLY, str(folder), "--fail-on", "high"]) == 1
-    capsys.readouterr()
+    assert "no selected rule" not in capsys.readouterr().err
+    (tmp_path / "crit.yaml").write_text("severity:\n  AKS001: critical\n")
+    assert main(["scan", *ONLY, str(folder), "--fail-on", "critical", "--config",
+                 str(tmp_path / "crit.yaml")]) == 1
+    assert "no selected rule" not in capsys.readouterr().err
 
 
 def test_no_color_and_plain_output_when_piped(tmp_path: Path,

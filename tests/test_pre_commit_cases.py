@@ -11,7 +11,7 @@ through the command line directly first (fast, and without pre-commit).
   content: each finding is reported once, on the source.
 
 The real runs take a minute (the hook's environment is installed once): they run with
-`AKSNETLINT_PRE_COMMIT=1`, as `.ci/run` does. `AKSNETLINT_PRECOMMIT_TIMINGS=FILE` appends
+`AKSNETLINT_SLOW_TESTS=1`, as `.ci/run` does. `AKSNETLINT_PRECOMMIT_TIMINGS=FILE` appends
 each real run's wall time to FILE (JSON lines).
 """
 
@@ -241,8 +241,8 @@ def hook_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return home, rev
 
 
-@pytest.mark.skipif(not os.environ.get("AKSNETLINT_PRE_COMMIT"),
-                    reason="real pre-commit runs (a minute): AKSNETLINT_PRE_COMMIT=1 "
+@pytest.mark.skipif(not os.environ.get("AKSNETLINT_SLOW_TESTS"),
+                    reason="real pre-commit runs (a minute): AKSNETLINT_SLOW_TESTS=1 "
                            "(.ci/run sets it)")
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case_with_pre_commit(case: Case, tmp_path: Path, hook_home: tuple[Path, str]) -> None:

@@ -262,6 +262,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     if result.errors:
         sys.exit(EXIT_ERROR)
     threshold = Severity(fail_on or config.fail_on or "info").rank
+    _note_unreachable_threshold(fail_on or config.fail_on, rules, config, result.rules,
+                                quiet or exit_zero)
     failing = [f for f in result.active if f.severity.rank >= threshold]
     if failing and not exit_zero:
         sys.exit(EXIT_FINDINGS)
@@ -309,6 +311,21 @@ def plan_command(paths: tuple[Path, ...], fmt: str, output: Path | None,
         click.echo(f"{output}: error: cannot write plan: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_ERROR if outcome.errors else EXIT_CLEAN)
+
+
+def _note_unreachable_threshold(fail_on: str | None, rules: list[Rule], config: Config,
+                                selected: tuple[str, ...], quiet: bool) -> None:
+    """`--fail-on critical` with no critical rule selected: say that findings cannot fail
+    the scan (no built-in rule is critical)."""
+    from aksnetlint.findings import Severity
+
+    if fail_on is None or quiet:
+        return
+    levels = [config.severity.get(r.id, r.severity).rank for r in rules if r.id in selected]
+    if levels and max(levels) < Severity(fail_on).rank:
+        click.echo(f"note: --fail-on {fail_on}: no selected rule is {fail_on} or worse, so "
+                   "findings cannot fail this scan (raise a rule with 'severity:' in the "
+                   "configuration)", err=True)
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:
