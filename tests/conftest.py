@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -67,6 +68,14 @@ def isolate(case: Path, tmp_path: Path) -> Path:
         for params in case.parent.glob(case.stem + ".parameters.json"):
             shutil.copy2(params, target / params.name)
     return target
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish() -> None:
+    """pytest removes the temporary folders of older sessions when a session ends, with
+    shutil.rmtree, which recurses once per level: a tree deeper than Python's recursion limit
+    (the 1,100-level tree of the untrusted-input tests) would fail every later session."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
 
 
 @pytest.fixture
