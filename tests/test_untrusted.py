@@ -232,7 +232,7 @@ def test_path_shapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     odd = os.fsdecode(b"caf\xe9-\x1b[31m.tf")  # not UTF-8, with a terminal escape
     (repo / odd).write_text(GOOD_TF.replace("aks", "odd"))
     deep = repo
-    for _ in range(300):
+    for _ in range(100):  # (test_very_deep_tree goes past the recursion limit)
         deep = deep / "d"
     deep.mkdir(parents=True)
     (deep / "main.tf").write_text(GOOD_TF)
@@ -444,9 +444,56 @@ def test_very_deep_tree_with_a_file_named_alone(tmp_path: Path,
     (deep / "main.tf").write_text(GOOD_TF)
     (deep / "main.bicep").write_text("param p string = 'x'\n")
     (repo / "main.tf").write_text(GOOD_TF)
-    start = time.monotonic()
-    code = main(["scan", "main.tf", str(deep / "main.bicep"), "--no-cache", "--format",
-                 "json"])
-    assert time.monotonic() - start < 60
-    captured = capsys.readouterr()
-    assert "internal error" not in captured.err and code == 1, captured.err
+    try:
+        start = time.monotonic()
+        code = main(["scan", "main.tf", str(deep / "main.bicep"), "--no-cache", "--format",
+                     "json"])
+        assert time.monotonic() - start < 60
+        captured = capsys.readouterr()
+        assert "internal error" not in captured.err and code == 1, captured.err
+    finally:
+        _remove_deep(repo / "d")
+
+
+def _remove_deep(top: Path) -> None:
+    """Remove a very deep tree without recursion (shutil.rmtree, and so pytest's clean-up
+    of old temporary folders, would hit Python's recursion limit)."""
+    depth = 0
+    os.chdir(top.parent)
+    while (Path("d")).is_dir():
+        os.chdir("d")
+        depth += 1
+    for _ in range(depth):
+        for entry in os.scandir("."):
+            if not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.name)
+        os.chdir("..")
+        os.rmdir("d")
+
+
+class _Payload:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_planted_pickle_in_the_result_cache_is_never_executed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    monkeypatch.setenv("AKSNETLINT_CACHE_DIR", str(tmp_path / "cache"))
+    folder = _module(tmp_path)
+    options = Options(root=folder, cache=True, select=("AKS001",))
+    lint([folder], options)
+    entries = list((tmp_path / "cache").rglob("*.json"))
+    assert entries
+    marker = tmp_path / "executed"
+    for entry in entries:  # every entry (and the secret) replaced by a pickle payload
+        entry.write_bytes(pickle.dumps(_Payload(marker)))
+    for secret in (tmp_path / "cache").rglob("secret"):
+        secret.write_bytes(pickle.dumps(_Payload(marker)))
+    result = lint([folder], options)
+    assert not marker.exists()
+    assert [f.rule_id for f in result.active] == ["AKS001"]
