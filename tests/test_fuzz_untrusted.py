@@ -136,7 +136,7 @@ def _hostile(data: bytes, path: Path, rng: random.Random, corpus: list[Path]) ->
     if path.suffix == ".json":
         try:
             document = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # the mutator's own parse of deep JSON
             return data + json.dumps(rng.choice(HOSTILE_JSON)).encode()
         _replace_value(document, rng)
         return json.dumps(document, indent=1).encode()
