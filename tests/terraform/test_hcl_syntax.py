@@ -91,6 +91,13 @@ VALUES: dict[str, tuple[str, object]] = {
     "for_grouping": ('{ for s in ["a", "b", "a"] : s => s... }',
                      {"a": ["a", "a"], "b": ["b"]}),
     "trailing_commas": ("{ a = [1, 2,], b = 2, }", {"a": [1, 2], "b": 2}),
+    # keywords just before a parenthesis, calls and names in conditionals, colon elements
+    "if_before_parenthesis": ("[for x in [1, 2, 3] : x if(x > 1)]", [2, 3]),
+    "in_before_parenthesis": ("[for v in([1, 2]) : v]", [1, 2]),
+    "calls_in_conditional": ('true ? upper("a") : lower("B")', "A"),
+    "object_with_colons": ("{ a: 1, b: 2 }", {"a": 1, "b": 2}),
+    "traversal_in_for": ("[for o in [{ a = { b = 5 } }] : o.a.b]", [5]),
+    "space_before_call_parenthesis": ("max (1, 2)", 2),
 }
 
 # case -> a file Terraform's parser accepts (checked with `terraform fmt`)

@@ -31,6 +31,22 @@ EXTENSIONS = r"""
 // parsed in one step instead of three)
 %extend string: QUOTED_TEXT
 QUOTED_TEXT: /"(?:[^"\\$%]|\\.|\$(?!\{)|%(?!\{))*"/
+// Tokens that stand for several of python-hcl2's (the same language, parsed in one step
+// instead of several): `var.network.subnets`, a name and its attribute steps; a run of
+// newlines, blank lines and line comments
+%extend expr_term: TRAVERSAL
+// `name =` (and `name:` in an object) in one token where an argument or an object
+// element begins
+%extend attribute: ATTR_START expression
+%extend object_elem: ATTR_START expression
+ATTR_START: /[^\W\d][\w-]*[ \t]*(?:=(?![=>])|:(?!:))/
+// `name(` and `provider::azurerm::name(`: a function call's name and its `(` (never a
+// keyword: `[for x in xs : x if(x > 1)]` is `if` and a parenthesis)
+%extend function_call: CALL_START new_line_or_comment? arguments? new_line_or_comment? RPAR
+CALL_START: /(?!(?:if|in|for|for_each|else|endif|endfor|true|false|null)\()[^\W\d][\w-]*(?:::[^\W\d][\w-]*)*\(/
+TRAVERSAL: /[^\W\d][\w-]*(?:\.[^\W\d][\w-]*)+/
+%override NL_OR_COMMENT: /(?:(?:#|\/\/)[^\n]*\n|\n)(?:[ \t]*(?:(?:#|\/\/)[^\n]*)?\n)*[ \t]*/
+                       | /\/\*(.|\n)*?(\*\/)/
 // identifiers are Unicode (ID_Start / ID_Continue and '-'), heredoc markers too
 %override NAME: /[^\W\d][\w-]*/
 %override HEREDOC_TEMPLATE: /<<(?P<heredoc>[^\W\d][\w.-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)\r?\n/

@@ -36,7 +36,7 @@ NEWLINE = "NL_OR_COMMENT"
 # python-hcl2's post-lexer: operators that may continue a line after a newline
 CONTINUING = frozenset({"DOUBLE_EQ", "NEQ", "LT", "GT", "LEQ", "GEQ", "ASTERISK", "SLASH",
                         "PERCENT", "DOUBLE_AMP", "DOUBLE_PIPE", "PLUS", "QMARK"})
-_OPENERS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{", "INTERP_START": "$",
+_OPENERS = {"LPAR": "(", "CALL_START": "(", "LSQB": "[", "LBRACE": "{", "INTERP_START": "$",
             "DIRECTIVE_START": "$"}
 _CLOSERS = frozenset({"RPAR", "RSQB", "RBRACE"})
 _NO_NEWLINES = frozenset({"(", "[", "$", "f"})
@@ -164,10 +164,11 @@ def parse(tables: Tables, text: str, symbol: str, begin: int, end: int, ops: lis
             value = match.group(kind)
             start = match.start(kind)
             if kind == NEWLINE:
-                if value[0] != "\n":
-                    comments.append((start, value.strip()))
-                    if value.startswith("/*"):
-                        continue  # an inline comment is not a newline
+                if value.startswith("/*"):
+                    comments.append((start, value))
+                    continue  # an inline comment is not a newline
+                for comment in _LINE_COMMENT.finditer(value):  # runs of lines: one token
+                    comments.append((start + comment.start(), comment.group().rstrip()))
                 return (NEWLINE, value, -1, -1, start)  # type: ignore[return-value]
             unless = unless_of[index].get(kind)
             if unless is not None:
@@ -186,7 +187,7 @@ def parse(tables: Tables, text: str, symbol: str, begin: int, end: int, ops: lis
                 if match is None:
                     raise _unexpected_text(tables, compiled, text, pos, end, states[-1])
                 kind: Any = match.lastgroup
-                if kind in ignore or (kind == NEWLINE and match.group(kind)[0] != "\n"):
+                if kind in ignore or (kind == NEWLINE and _HAS_COMMENT(match.group(kind))):
                     token = lex()  # blanks at the end, a comment
                 elif kind == NEWLINE:
                     pos = match.end()
@@ -213,7 +214,10 @@ def parse(tables: Tables, text: str, symbol: str, begin: int, end: int, ops: lis
                     raise HclSyntaxError(f"nested too deep (more than {MAX_NESTING} levels)",
                                          token[2], token)
                 brackets.append(_OPENERS[kind])
-                opened_at.append((token[1], token[2]))
+                if kind == "CALL_START":
+                    opened_at.append(("(", token[3] - 1))
+                else:
+                    opened_at.append((token[1], token[2]))
             elif kind in _CLOSERS:
                 if brackets:
                     brackets.pop()
@@ -294,6 +298,8 @@ def parse(tables: Tables, text: str, symbol: str, begin: int, end: int, ops: lis
                 return value
 
 
+_LINE_COMMENT = re.compile(r"(?:#|//)[^\n]*")
+_HAS_COMMENT = re.compile(r"[#/]").search
 _SPECIAL = frozenset({NEWLINE, *_OPENERS, *_CLOSERS, "FOR", "NOT", "MINUS", "QMARK"})
 
 

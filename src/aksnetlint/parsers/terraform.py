@@ -167,7 +167,8 @@ class _Builder:
         # an `expr_term` of one node is that node; newlines are their (positionless) tokens
         identity = frozenset(i for i, r in enumerate(rules) if r.name in (
             "identifier", "new_line_or_comment") or (
-            r.name == "expr_term" and r.size == 1 and r.symbols[0] != "identifier"))
+            r.name == "expr_term" and r.size == 1 and
+            r.symbols[0] not in ("identifier", "TRAVERSAL")))
         self.ops = rule_ops(tables(), builders, identity)
 
     @classmethod
@@ -249,6 +250,8 @@ class _Builder:
 
     def b_attribute(self, children: list[Any], start: int, end: int) -> Attribute:
         name = children[0]
+        if len(children) == 2:  # ATTR_START: `name =` in one token
+            return Attribute(name[1][:-1].rstrip(), children[1], self.loc(start, end))
         return Attribute(name[1] if type(name) is tuple else _name_of(name), children[2],
                          self.loc(start, end))
 
@@ -289,9 +292,22 @@ class _Builder:
         if len(children) == 1:
             child = children[0]
             if isinstance(child, tuple):  # an identifier: a variable here
+                if child[0] == "TRAVERSAL":
+                    return self.traversal(child[1], start)
                 return Variable(child[1], self.loc(start, end))
             return child
         return next(c for c in children if not isinstance(c, _SYNTAX))  # ( expression )
+
+    def traversal(self, text: str, start: int) -> Expr:
+        """`a.b.c` (one TRAVERSAL token): the Variable and GetAttr steps `a`, `.b`, `.c`
+        would have made, with the same spans."""
+        names = text.split(".")
+        end = start + len(names[0])
+        node: Expr = Variable(names[0], self.loc(start, end))
+        for name in names[1:]:
+            end += len(name) + 1
+            node = GetAttr(node, name, self.loc(start, end))
+        return node
 
     def b_template_string(self, children: list[Any], start: int, end: int) -> Literal:
         return Literal(_unescape(children[0][1][2:-2]), self.loc(start, end))
@@ -305,7 +321,11 @@ class _Builder:
         return ObjectExpr(items, self.loc(start, end))
 
     def b_object_elem(self, children: list[Any], start: int, end: int) -> ObjectItem:
-        return ObjectItem(children[0], children[-1], self.loc(start, end))
+        key = children[0]
+        if len(children) == 2:  # ATTR_START: `name =` in one token
+            name = key[1][:-1].rstrip()  # the name, without its `=` or `:`
+            key = Literal(name, self.loc(key[2], key[2] + len(name)))
+        return ObjectItem(key, children[-1], self.loc(start, end))
 
     def b_object_elem_key(self, children: list[Any], start: int, end: int) -> Expr:
         key: Expr = children[0]
@@ -314,7 +334,11 @@ class _Builder:
         return key
 
     def b_function_call(self, children: list[Any], start: int, end: int) -> Call:
-        names = [c[1] for c in children if isinstance(c, tuple) and c[0] == "NAME"]
+        first = children[0]
+        if first[0] == "CALL_START":  # `name(` in one token
+            names = first[1][:-1].split("::")
+        else:
+            names = [c[1] for c in children if isinstance(c, tuple) and c[0] == "NAME"]
         args: tuple[Expr, ...] = ()
         expand = False
         for child in children:
