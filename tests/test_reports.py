@@ -125,11 +125,17 @@ def test_unresolved_notes_only_when_asked(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
-def test_reports_are_deterministic(fmt: str, tmp_path: Path) -> None:
+def test_reports_are_deterministic(fmt: str, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
     case = FIXTURES / "AKS101" / "hub_peering_custom_dns"
     first, rules = _scan(case, tmp_path / "a")
     second, _ = _scan(case, tmp_path / "b")
     render = reporter(fmt)
+    # each copy is rendered from its own scan root, as a user runs it: the text report shows
+    # paths relative to the working folder, which would otherwise differ between the copies
+    # whenever the checkout and the temporary folder share a parent (a clone under /tmp)
+    monkeypatch.chdir(first.root)
     one = render(first, rules, ReportOptions(root=first.root))
+    monkeypatch.chdir(second.root)
     two = render(second, rules, ReportOptions(root=second.root))
     assert one.replace(str(tmp_path / "a"), "") == two.replace(str(tmp_path / "b"), "")
